@@ -1,0 +1,95 @@
+use anchor_lang::prelude::*;
+
+/// Every way an instruction can refuse. Append only: the codes are part of
+/// the interface bots and front ends match on.
+#[error_code]
+pub enum RiskError {
+    // Signers and account relations.
+    #[msg("Signer is not the market authority")]
+    NotMarketAuthority,
+    #[msg("Signer is not the pending authority of this market")]
+    NotPendingAuthority,
+    #[msg("The market has no pending authority to accept")]
+    NoPendingAuthority,
+    #[msg("Signer is neither the market authority nor its guardian")]
+    NotAuthorityOrGuardian,
+    #[msg("The guardian may only pause, never unpause")]
+    GuardianCannotUnpause,
+    #[msg("Reserve belongs to another market")]
+    WrongMarket,
+    #[msg("Vault account does not match the reserve's vault")]
+    WrongVault,
+    #[msg("Mint does not match the reserve's mint")]
+    WrongMint,
+    #[msg("Token program does not match the mint's owner")]
+    WrongTokenProgram,
+    #[msg("Account layout version is not supported by this program")]
+    UnsupportedAccountVersion,
+
+    // Risk bounds.
+    #[msg("Liquidation threshold bounds must satisfy 0 < min <= max <= 99 %")]
+    ThresholdBoundsInvalid,
+    #[msg("Rate limits must be between 1 and 10,000 bps per hour")]
+    RateLimitOutOfRange,
+    #[msg("Liquidation bonus bounds must satisfy min <= max <= 50 %")]
+    BonusBoundsInvalid,
+    #[msg("Threshold times (1 + bonus) must not exceed 100 %")]
+    ThresholdTimesBonusAboveOne,
+    #[msg("LTV buffer must be positive and below the minimum threshold")]
+    LtvBufferOutOfRange,
+
+    // Calibration parameters.
+    #[msg("VaR horizon must be between 60 s and 30 days")]
+    HorizonOutOfRange,
+    #[msg("Quantile z must be between 0.5 and 10.0")]
+    QuantileOutOfRange,
+    #[msg("EWMA half-lives must be between 60 s and 365 days")]
+    HalfLifeOutOfRange,
+    #[msg("Fast half-life must not be longer than the slow one")]
+    HalfLivesInverted,
+    #[msg("Calibration and depth max ages must be between 1 s and 30 days")]
+    StalenessLimitOutOfRange,
+    #[msg("Maximum slippage must be at most 50 %")]
+    SlippageOutOfRange,
+    #[msg("Minimum depth and reference liquidation size must be positive")]
+    DepthParamsOutOfRange,
+
+    // Oracle configuration.
+    #[msg("Pyth feed id must not be all zeros")]
+    FeedIdMissing,
+    #[msg("Oracle max age must be between 1 s and 3,600 s")]
+    OracleMaxAgeOutOfRange,
+    #[msg("Oracle confidence limit must be between 1 and 1,000 bps")]
+    ConfidenceLimitOutOfRange,
+    #[msg("Minimum verification level must be 1..=254 signatures or 255 (Full)")]
+    VerificationLevelOutOfRange,
+
+    // Interest model.
+    #[msg("Borrow rates must not exceed 1,000 % a year at full utilization")]
+    InterestRateOutOfRange,
+    #[msg("Kink utilization must be between 1 and 9,999 bps")]
+    KinkOutOfRange,
+    #[msg("Reserve factor must be at most 10,000 bps")]
+    ReserveFactorOutOfRange,
+
+    // Market configuration.
+    #[msg("Close factor must be between 1 and 10,000 bps")]
+    CloseFactorOutOfRange,
+    #[msg("Full-liquidation health factor must be between 1 and 10,000 bps")]
+    FullLiquidationHealthOutOfRange,
+    #[msg("Protocol share of the liquidation bonus must be at most 10,000 bps")]
+    ProtocolFeeShareOutOfRange,
+    #[msg("Unknown pause flag bits")]
+    UnknownPauseFlags,
+    #[msg("Mint decimals must be at most 18")]
+    MintDecimalsOutOfRange,
+    #[msg("Token-2022 mint has an extension that breaks vault accounting")]
+    UnsupportedMintExtension,
+
+    #[msg("Arithmetic overflow")]
+    MathOverflow,
+    #[msg("A market with this authority and id already exists")]
+    MarketAlreadyExists,
+    #[msg("This mint is already listed in this market")]
+    ReserveAlreadyExists,
+}

@@ -1,0 +1,116 @@
+//! Events for every state change a bot or an indexer would want. They are
+//! emitted with `emit_cpi!` so that they survive log truncation.
+
+use anchor_lang::prelude::*;
+
+use crate::state::*;
+
+#[event]
+pub struct MarketInitialized {
+    pub market: Pubkey,
+    pub authority: Pubkey,
+    pub guardian: Pubkey,
+    pub treasury: Pubkey,
+    pub market_id: u64,
+    pub quote_currency: [u8; 8],
+    pub liquidation: LiquidationConfig,
+}
+
+#[event]
+pub struct ReserveAdded {
+    pub market: Pubkey,
+    pub reserve: Pubkey,
+    pub mint: Pubkey,
+    pub vault: Pubkey,
+    pub token_program: Pubkey,
+    pub feed_id: [u8; 32],
+    pub liquidation_threshold_bps: u16,
+    pub max_ltv_bps: u16,
+    pub liquidation_bonus_bps: u16,
+}
+
+#[event]
+pub struct RiskBoundsUpdated {
+    pub reserve: Pubkey,
+    pub old: RiskBounds,
+    pub new: RiskBounds,
+    pub old_threshold_bps: u16,
+    pub new_threshold_bps: u16,
+    pub old_bonus_bps: u16,
+    pub new_bonus_bps: u16,
+    pub max_ltv_bps: u16,
+}
+
+#[event]
+pub struct CalibrationParamsUpdated {
+    pub reserve: Pubkey,
+    pub old: CalibrationParams,
+    pub new: CalibrationParams,
+}
+
+#[event]
+pub struct OracleConfigUpdated {
+    pub reserve: Pubkey,
+    pub old: OracleConfig,
+    pub new: OracleConfig,
+    /// True when the feed changed and the price history was reset.
+    pub price_history_reset: bool,
+}
+
+#[event]
+pub struct InterestModelUpdated {
+    pub reserve: Pubkey,
+    pub old: InterestModel,
+    pub new: InterestModel,
+}
+
+#[event]
+pub struct DepthReporterUpdated {
+    pub reserve: Pubkey,
+    pub old: Pubkey,
+    pub new: Pubkey,
+}
+
+#[event]
+pub struct LiquidationConfigUpdated {
+    pub market: Pubkey,
+    pub old: LiquidationConfig,
+    pub new: LiquidationConfig,
+}
+
+#[event]
+pub struct AuthorityProposed {
+    pub market: Pubkey,
+    pub authority: Pubkey,
+    pub old_pending: Pubkey,
+    pub new_pending: Pubkey,
+}
+
+#[event]
+pub struct AuthorityAccepted {
+    pub market: Pubkey,
+    pub old_authority: Pubkey,
+    pub new_authority: Pubkey,
+}
+
+#[event]
+pub struct GuardianUpdated {
+    pub market: Pubkey,
+    pub old: Pubkey,
+    pub new: Pubkey,
+}
+
+#[event]
+pub struct TreasuryUpdated {
+    pub market: Pubkey,
+    pub old: Pubkey,
+    pub new: Pubkey,
+}
+
+#[event]
+pub struct PauseFlagsUpdated {
+    pub market: Pubkey,
+    pub signer: Pubkey,
+    pub old: u8,
+    pub new: u8,
+}

@@ -1,0 +1,13 @@
+use anchor_lang::prelude::*;
+
+use crate::error::RiskError;
+use crate::state::Market;
+
+/// Accounts of every market setter that only the authority may call.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct GovernMarket<'info> {
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority @ RiskError::NotMarketAuthority)]
+    pub market: AccountLoader<'info, Market>,
+}

@@ -1,0 +1,16 @@
+use anchor_lang::prelude::*;
+
+use crate::error::RiskError;
+use crate::state::{Market, Reserve};
+
+/// Accounts of every reserve setter: the market authority, its market and a
+/// reserve of that market.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct GovernReserve<'info> {
+    pub authority: Signer<'info>,
+    #[account(has_one = authority @ RiskError::NotMarketAuthority)]
+    pub market: AccountLoader<'info, Market>,
+    #[account(mut, has_one = market @ RiskError::WrongMarket)]
+    pub reserve: AccountLoader<'info, Reserve>,
+}

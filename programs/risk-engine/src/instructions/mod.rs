@@ -1,0 +1,20 @@
+pub mod authority_accept;
+pub mod govern_market;
+pub mod govern_reserve;
+pub mod market_init;
+pub mod market_set_keys;
+pub mod market_set_liquidation;
+pub mod pause_set;
+pub mod reserve_add;
+pub mod reserve_set_calibration;
+pub mod reserve_set_depth_reporter;
+pub mod reserve_set_interest;
+pub mod reserve_set_oracle;
+pub mod reserve_set_risk_bounds;
+
+pub use authority_accept::*;
+pub use govern_market::*;
+pub use govern_reserve::*;
+pub use market_init::*;
+pub use pause_set::*;
+pub use reserve_add::*;

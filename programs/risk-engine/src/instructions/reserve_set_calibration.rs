@@ -1,0 +1,27 @@
+use anchor_lang::prelude::*;
+
+use super::govern_reserve::*;
+use crate::events::CalibrationParamsUpdated;
+use crate::state::CalibrationParams;
+
+/// Replaces the inputs of the threshold formula. The variance estimates are
+/// kept: new half-lives apply from the next refresh on.
+pub fn set_calibration_params(
+    ctx: Context<GovernReserve>,
+    params: CalibrationParams,
+) -> Result<()> {
+    params.validate()?;
+    let event = {
+        let mut reserve = ctx.accounts.reserve.load_mut()?;
+        let old = reserve.calibration;
+        reserve.calibration = params;
+        reserve.invariant()?;
+        CalibrationParamsUpdated {
+            reserve: ctx.accounts.reserve.key(),
+            old,
+            new: params,
+        }
+    };
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! Risk Engine: liquidation thresholds calibrated to market risk.
+//!
+//! This file is a table of contents: one line per instruction, each
+//! delegating to its own file under `instructions/`.
+
+use anchor_lang::prelude::*;
+
+pub mod account_creation;
+pub mod constants;
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod pda;
+pub mod state;
+
+use instructions::*;
+use state::*;
+
+declare_id!("RiskEng1ne111111111111111111111111111111111");
+
+#[program]
+pub mod risk_engine {
+    use super::*;
+
+    // Market governance.
+    pub fn init_market(ctx: Context<InitMarket>, args: InitMarketArgs) -> Result<()> {
+        InitMarket::handler(ctx, args)
+    }
+    pub fn propose_authority(ctx: Context<GovernMarket>, new_authority: Pubkey) -> Result<()> {
+        market_set_keys::propose_authority(ctx, new_authority)
+    }
+    pub fn accept_authority(ctx: Context<AcceptAuthority>) -> Result<()> {
+        AcceptAuthority::handler(ctx)
+    }
+    pub fn set_guardian(ctx: Context<GovernMarket>, guardian: Pubkey) -> Result<()> {
+        market_set_keys::set_guardian(ctx, guardian)
+    }
+    pub fn set_treasury(ctx: Context<GovernMarket>, treasury: Pubkey) -> Result<()> {
+        market_set_keys::set_treasury(ctx, treasury)
+    }
+    pub fn set_liquidation_config(
+        ctx: Context<GovernMarket>,
+        config: LiquidationConfig,
+    ) -> Result<()> {
+        market_set_liquidation::set_liquidation_config(ctx, config)
+    }
+    pub fn set_pause(ctx: Context<SetPause>, pause_flags: u8) -> Result<()> {
+        SetPause::handler(ctx, pause_flags)
+    }
+
+    // Reserve governance.
+    pub fn add_reserve(ctx: Context<AddReserve>, args: AddReserveArgs) -> Result<()> {
+        AddReserve::handler(ctx, args)
+    }
+    pub fn set_risk_bounds(ctx: Context<GovernReserve>, bounds: RiskBounds) -> Result<()> {
+        reserve_set_risk_bounds::set_risk_bounds(ctx, bounds)
+    }
+    pub fn set_calibration_params(
+        ctx: Context<GovernReserve>,
+        params: CalibrationParams,
+    ) -> Result<()> {
+        reserve_set_calibration::set_calibration_params(ctx, params)
+    }
+    pub fn set_oracle_config(ctx: Context<GovernReserve>, config: OracleConfig) -> Result<()> {
+        reserve_set_oracle::set_oracle_config(ctx, config)
+    }
+    pub fn set_interest_model(ctx: Context<GovernReserve>, model: InterestModel) -> Result<()> {
+        reserve_set_interest::set_interest_model(ctx, model)
+    }
+    pub fn set_depth_reporter(ctx: Context<GovernReserve>, depth_reporter: Pubkey) -> Result<()> {
+        reserve_set_depth_reporter::set_depth_reporter(ctx, depth_reporter)
+    }
+}

@@ -1,0 +1,49 @@
+use anchor_lang::prelude::*;
+
+/// An isolated borrow: one collateral reserve and one debt reserve of the
+/// same market. PDA `["position", market, owner, position_id]`.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Position {
+    pub market: Pubkey,
+    pub owner: Pubkey,
+    pub collateral_reserve: Pubkey,
+    pub debt_reserve: Pubkey,
+    pub position_id: u64,
+    /// Collateral held for this position, in the collateral mint's base units.
+    pub collateral_amount: u64,
+    /// Debt shares of the debt reserve; debt = shares × borrow index.
+    pub debt_shares: u64,
+    pub version: u8,
+    pub bump: u8,
+    pub _padding0: [u8; 6],
+    pub _padding: [u64; 16],
+}
+
+pub const POSITION_SIZE: usize = 32 * 4 + 8 * 3 + 8 + 8 * 16;
+const _: () = assert!(core::mem::size_of::<Position>() == POSITION_SIZE);
+
+impl Position {
+    pub const SPACE: usize = 8 + POSITION_SIZE;
+}
+
+/// A supplier's claim on one reserve. PDA `["lender", reserve, owner]`.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct LenderPosition {
+    pub reserve: Pubkey,
+    pub owner: Pubkey,
+    /// Supply shares; value = shares × the reserve's supply share price.
+    pub supply_shares: u64,
+    pub version: u8,
+    pub bump: u8,
+    pub _padding0: [u8; 6],
+    pub _padding: [u64; 8],
+}
+
+pub const LENDER_POSITION_SIZE: usize = 32 * 2 + 8 + 8 + 8 * 8;
+const _: () = assert!(core::mem::size_of::<LenderPosition>() == LENDER_POSITION_SIZE);
+
+impl LenderPosition {
+    pub const SPACE: usize = 8 + LENDER_POSITION_SIZE;
+}

@@ -1,0 +1,134 @@
+use anchor_lang::prelude::*;
+
+use super::config::*;
+use super::fixed_wrapper::WrappedI80F48;
+use crate::constants::*;
+use crate::error::RiskError;
+
+/// The risk state that `refresh_reserve` keeps up to date.
+#[zero_copy]
+#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+pub struct CalibratedState {
+    /// EWMA variance of log returns per second, fast half-life.
+    pub fast_variance_per_sec: WrappedI80F48,
+    /// EWMA variance of log returns per second, slow half-life.
+    pub slow_variance_per_sec: WrappedI80F48,
+    /// Last accepted price, quote units per whole token.
+    pub last_price: WrappedI80F48,
+    /// `publish_time` of the last accepted price; 0 before the first one.
+    pub last_publish_time: i64,
+    /// Clock time of the last calibration (threshold update).
+    pub last_calibration_ts: i64,
+    /// Depth absorbable at 1 % price impact, in whole quote units.
+    pub reported_depth_quote: u64,
+    pub depth_updated_ts: i64,
+    /// Applied liquidation threshold.
+    pub liquidation_threshold_bps: u16,
+    /// `liquidation_threshold - ltv_buffer`: most a borrow may reach.
+    pub max_ltv_bps: u16,
+    /// Applied liquidation bonus.
+    pub liquidation_bonus_bps: u16,
+    pub _padding: u16,
+}
+
+/// Supply and borrow accounting of a reserve.
+#[zero_copy]
+#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+pub struct LendingState {
+    /// Tokens in the vault that belong to suppliers and are not lent out.
+    pub available_liquidity: u64,
+    pub supply_shares: u64,
+    pub debt_shares: u64,
+    /// Debt written off by liquidations and taken from suppliers, base units.
+    pub deficit: u64,
+    pub last_accrual_ts: i64,
+    /// Total debt owed by borrowers, base units, with interest.
+    pub borrowed_amount: WrappedI80F48,
+    /// Debt per debt share; starts at 1.
+    pub borrow_index: WrappedI80F48,
+    /// Interest owed to the treasury and not yet claimed, base units.
+    pub protocol_fees: WrappedI80F48,
+}
+
+/// One asset of a market and its risk configuration.
+/// PDA `["reserve", market, mint]`.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Reserve {
+    pub market: Pubkey,
+    pub mint: Pubkey,
+    /// Token account `["vault", reserve]` owned by this reserve's PDA.
+    pub vault: Pubkey,
+    /// SPL Token or Token-2022: the program that owns `mint`.
+    pub token_program: Pubkey,
+    /// Key allowed to call `report_depth`.
+    pub depth_reporter: Pubkey,
+    pub oracle: OracleConfig,
+    pub bounds: RiskBounds,
+    pub calibration: CalibrationParams,
+    pub interest: InterestModel,
+    pub calibrated: CalibratedState,
+    pub lending: LendingState,
+    pub version: u8,
+    pub bump: u8,
+    pub vault_bump: u8,
+    pub mint_decimals: u8,
+    pub _padding0: [u8; 4],
+    pub _padding: [u64; 64],
+}
+
+pub const RESERVE_SIZE: usize = 32 * 5 + 40 + 16 + 48 + 32 + 88 + 88 + 8 + 8 * 64;
+const _: () = assert!(core::mem::size_of::<CalibratedState>() == 88);
+const _: () = assert!(core::mem::size_of::<LendingState>() == 88);
+const _: () = assert!(core::mem::size_of::<Reserve>() == RESERVE_SIZE);
+
+impl Reserve {
+    pub const SPACE: usize = 8 + RESERVE_SIZE;
+
+    /// Puts the applied threshold and bonus back inside the bounds after the
+    /// bounds changed, and keeps `max_ltv = LT - buffer`. Governance is
+    /// authoritative: the snap is immediate, not rate limited.
+    pub fn apply_bounds(&mut self) {
+        let state = &mut self.calibrated;
+        state.liquidation_threshold_bps = self
+            .bounds
+            .clamp_threshold_bps(state.liquidation_threshold_bps);
+        state.liquidation_bonus_bps = self.bounds.clamp_bonus_bps(state.liquidation_bonus_bps);
+        state.max_ltv_bps = state.liquidation_threshold_bps - self.bounds.ltv_buffer_bps;
+    }
+
+    /// What every instruction that mutates a reserve checks at its end.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.version == ACCOUNT_VERSION,
+            RiskError::UnsupportedAccountVersion
+        );
+        self.oracle.validate()?;
+        self.bounds.validate()?;
+        self.calibration.validate()?;
+        self.interest.validate()?;
+        let state = &self.calibrated;
+        require!(
+            (self.bounds.lt_min_bps..=self.bounds.lt_max_bps)
+                .contains(&state.liquidation_threshold_bps),
+            RiskError::ThresholdBoundsInvalid
+        );
+        require!(
+            (self.bounds.bonus_min_bps..=self.bounds.bonus_max_bps)
+                .contains(&state.liquidation_bonus_bps),
+            RiskError::BonusBoundsInvalid
+        );
+        require!(
+            state.max_ltv_bps < state.liquidation_threshold_bps,
+            RiskError::LtvBufferOutOfRange
+        );
+        require!(
+            threshold_times_bonus_fits(
+                state.liquidation_threshold_bps,
+                state.liquidation_bonus_bps
+            ),
+            RiskError::ThresholdTimesBonusAboveOne
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,324 @@
+//! `TestFixture`: a market with an SPL Token reserve and a Token-2022
+//! reserve, Pyth price accounts for both, and funded users, in one call.
+
+use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_spl::token::spl_token;
+use anchor_spl::token_2022::spl_token_2022;
+use risk_engine::instructions::{AddReserveArgs, InitMarketArgs};
+use risk_engine::pda;
+use risk_engine::state::{Market, Reserve};
+use solana_program_test::ProgramTestContext;
+use solana_sdk::signature::{Keypair, Signer};
+
+use crate::bank::{self, TxResult};
+use crate::{builders, presets, pyth::PythPrice, tokens};
+
+/// Pyth's SOL/USD feed id.
+pub const SOL_USD_FEED: [u8; 32] =
+    hex32("ef0d8b6fda2ceba41da15d4095d1da392a0d2f8ed0c6c7bc0f4cfac8c280b56d");
+/// Pyth's USDC/USD feed id.
+pub const USDC_USD_FEED: [u8; 32] =
+    hex32("eaa020c61cc479712813461ce153894a96a6c00b21ed0cfc2798d1f9a9e9c94a");
+
+const fn hex32(hex: &str) -> [u8; 32] {
+    const fn nibble(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a lowercase hex digit"),
+        }
+    }
+    let bytes = hex.as_bytes();
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = nibble(bytes[2 * i]) << 4 | nibble(bytes[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+/// One listed asset and the accounts around it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReserveFixture {
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub decimals: u8,
+    pub reserve: Pubkey,
+    pub vault: Pubkey,
+    pub feed_id: [u8; 32],
+    /// The `PriceUpdateV2` account the fixture rewrites between transactions.
+    pub price_account: Pubkey,
+}
+
+/// A user with SOL for fees and a token account per fixture reserve.
+pub struct User {
+    pub keypair: Keypair,
+    pub spl_account: Pubkey,
+    pub t22_account: Pubkey,
+}
+
+pub struct TestFixture {
+    pub context: ProgramTestContext,
+    pub authority: Keypair,
+    pub guardian: Keypair,
+    pub treasury: Pubkey,
+    pub market_id: u64,
+    pub market: Pubkey,
+    /// "SOL": an SPL Token mint, 9 decimals, priced at $150.
+    pub spl: ReserveFixture,
+    /// "USDC": a Token-2022 mint, 6 decimals, priced at $1.
+    pub t22: ReserveFixture,
+    pub users: Vec<User>,
+    nonce: u32,
+}
+
+pub const USER_COUNT: usize = 3;
+pub const USER_TOKENS: u64 = 1_000_000;
+
+impl TestFixture {
+    /// A market with both reserves listed, prices published now, and
+    /// `USER_COUNT` users holding `USER_TOKENS` whole tokens of each mint.
+    pub async fn new() -> Self {
+        let context = bank::program_test().start_with_context().await;
+        let authority = Keypair::new();
+        let guardian = Keypair::new();
+        let market_id = 1;
+        let market = pda::market(&authority.pubkey(), market_id).0;
+        let placeholder = ReserveFixture {
+            mint: Pubkey::default(),
+            token_program: spl_token::ID,
+            decimals: 0,
+            reserve: Pubkey::default(),
+            vault: Pubkey::default(),
+            feed_id: [0; 32],
+            price_account: Pubkey::default(),
+        };
+        let mut fixture = Self {
+            context,
+            authority,
+            guardian,
+            treasury: Pubkey::new_unique(),
+            market_id,
+            market,
+            spl: placeholder,
+            t22: placeholder,
+            users: Vec::new(),
+            nonce: 0,
+        };
+        fixture
+            .airdrop(fixture.authority.pubkey(), 10_000_000_000)
+            .await;
+        fixture
+            .send_as_authority(&[fixture.init_market_ix(market_id)])
+            .await
+            .expect("init_market");
+        fixture.spl = fixture
+            .list_asset(spl_token::ID, 9, SOL_USD_FEED, 150_00000000, -8)
+            .await;
+        fixture.t22 = fixture
+            .list_asset(spl_token_2022::ID, 6, USDC_USD_FEED, 1_00000000, -8)
+            .await;
+        for _ in 0..USER_COUNT {
+            let user = fixture.new_user().await;
+            fixture.users.push(user);
+        }
+        fixture
+    }
+
+    pub fn init_market_ix(&self, market_id: u64) -> Instruction {
+        builders::init_market(
+            self.authority.pubkey(),
+            InitMarketArgs {
+                market_id,
+                guardian: self.guardian.pubkey(),
+                treasury: self.treasury,
+                quote_currency: *b"USD\0\0\0\0\0",
+                liquidation: presets::liquidation(),
+            },
+        )
+    }
+
+    pub fn add_reserve_args(feed_id: [u8; 32]) -> AddReserveArgs {
+        AddReserveArgs {
+            oracle: presets::oracle(feed_id),
+            bounds: presets::bounds(),
+            calibration: presets::calibration(),
+            interest: presets::interest(),
+            depth_reporter: Pubkey::default(),
+        }
+    }
+
+    /// Creates a mint, lists it in the market and publishes a first price
+    /// (`price × 10^exponent` dollars) at the current clock.
+    pub async fn list_asset(
+        &mut self,
+        token_program: Pubkey,
+        decimals: u8,
+        feed_id: [u8; 32],
+        price: i64,
+        exponent: i32,
+    ) -> ReserveFixture {
+        let mint = self.create_mint(token_program, decimals).await;
+        let ix = builders::add_reserve(
+            self.authority.pubkey(),
+            self.market,
+            mint,
+            token_program,
+            Self::add_reserve_args(feed_id),
+        );
+        self.send_as_authority(&[ix]).await.expect("add_reserve");
+        let reserve = pda::reserve(&self.market, &mint).0;
+        let listed = ReserveFixture {
+            mint,
+            token_program,
+            decimals,
+            reserve,
+            vault: pda::vault(&reserve).0,
+            feed_id,
+            price_account: Pubkey::new_unique(),
+        };
+        let now = self.now().await;
+        self.set_price(&listed, PythPrice::new(feed_id, price, exponent, now));
+        listed
+    }
+
+    /// A mint owned by `token_program` whose authority is the fee payer.
+    pub async fn create_mint(&mut self, token_program: Pubkey, decimals: u8) -> Pubkey {
+        let mint = Keypair::new();
+        let payer = self.context.payer.pubkey();
+        let ixs =
+            tokens::create_mint_ixs(&payer, &mint, &token_program, decimals, &payer, &[], vec![]);
+        self.send(&ixs, &[&mint]).await.expect("create mint");
+        mint.pubkey()
+    }
+
+    pub async fn create_token_account(
+        &mut self,
+        mint: Pubkey,
+        owner: Pubkey,
+        token_program: Pubkey,
+    ) -> Pubkey {
+        let account = Keypair::new();
+        let payer = self.context.payer.pubkey();
+        let ixs = tokens::create_token_account_ixs(&payer, &account, &mint, &owner, &token_program);
+        self.send(&ixs, &[&account])
+            .await
+            .expect("create token account");
+        account.pubkey()
+    }
+
+    /// A user with 10 SOL and `USER_TOKENS` whole tokens of both mints.
+    pub async fn new_user(&mut self) -> User {
+        let keypair = Keypair::new();
+        self.airdrop(keypair.pubkey(), 10_000_000_000).await;
+        let mut accounts = Vec::new();
+        for asset in [self.spl, self.t22] {
+            let account = self
+                .create_token_account(asset.mint, keypair.pubkey(), asset.token_program)
+                .await;
+            let amount = USER_TOKENS * 10u64.pow(u32::from(asset.decimals));
+            let payer = self.context.payer.pubkey();
+            let ix =
+                tokens::mint_to_ix(&asset.token_program, &asset.mint, &account, &payer, amount);
+            self.send(&[ix], &[]).await.expect("mint to user");
+            accounts.push(account);
+        }
+        User {
+            keypair,
+            spl_account: accounts[0],
+            t22_account: accounts[1],
+        }
+    }
+
+    pub async fn airdrop(&mut self, to: Pubkey, lamports: u64) {
+        let payer = self.context.payer.pubkey();
+        let ix = solana_system_interface::instruction::transfer(&payer, &to, lamports);
+        self.send(&[ix], &[]).await.expect("airdrop");
+    }
+
+    /// Sends instructions signed by the fee payer and `signers`.
+    pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        self.nonce += 1;
+        bank::send(&mut self.context, self.nonce, instructions, signers).await
+    }
+
+    /// Sends instructions that must fail with the custom error `expected`
+    /// and leave every account in `watched` byte for byte as it was.
+    pub async fn assert_rejected(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        expected: impl Into<u32>,
+        watched: &[Pubkey],
+    ) {
+        let mut before = Vec::new();
+        for address in watched {
+            before.push(self.raw(*address).await);
+        }
+        let result = self.send(instructions, signers).await;
+        let expected = expected.into();
+        assert_eq!(
+            crate::error_code(&result),
+            Some(expected),
+            "expected custom error {expected}, got {result:?}"
+        );
+        for (address, old) in watched.iter().zip(before) {
+            assert!(self.raw(*address).await == old, "account {address} changed");
+        }
+    }
+
+    /// Sends instructions signed by the market authority.
+    pub async fn send_as_authority(&mut self, instructions: &[Instruction]) -> TxResult {
+        let authority = self.authority.insecure_clone();
+        self.send(instructions, &[&authority]).await
+    }
+
+    pub async fn market_state(&mut self) -> Market {
+        bank::load(&mut self.context, self.market).await
+    }
+
+    pub async fn reserve_state(&mut self, reserve: Pubkey) -> Reserve {
+        bank::load(&mut self.context, reserve).await
+    }
+
+    /// Raw bytes of an account, to prove a failed instruction changed nothing.
+    pub async fn raw(&mut self, address: Pubkey) -> Option<Vec<u8>> {
+        bank::account_data(&mut self.context, address).await
+    }
+
+    pub async fn token_balance(&mut self, account: Pubkey) -> u64 {
+        let data = self.raw(account).await.expect("token account exists");
+        tokens::token_amount(&data)
+    }
+
+    /// Writes (or rewrites) a reserve's Pyth account, as the receiver would.
+    pub fn set_price(&mut self, reserve: &ReserveFixture, price: PythPrice) {
+        self.set_price_account(reserve.price_account, price);
+    }
+
+    pub fn set_price_account(&mut self, address: Pubkey, price: PythPrice) {
+        self.context
+            .set_account(&address, &price.to_account().into());
+    }
+
+    pub async fn clock(&mut self) -> Clock {
+        self.context
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .expect("clock")
+    }
+
+    pub async fn now(&mut self) -> i64 {
+        self.clock().await.unix_timestamp
+    }
+
+    /// Moves the clock forward by `seconds`.
+    pub async fn advance_clock(&mut self, seconds: i64) {
+        let mut clock = self.clock().await;
+        clock.unix_timestamp += seconds;
+        self.context.set_sysvar(&clock);
+    }
+}

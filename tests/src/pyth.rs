@@ -1,0 +1,69 @@
+//! Pyth `PriceUpdateV2` accounts as the Pyth receiver program writes them.
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::AccountSerialize;
+use pyth_solana_receiver_sdk::price_update::{PriceFeedMessage, PriceUpdateV2, VerificationLevel};
+use solana_sdk::account::Account;
+
+/// One price report, in Pyth's own integer form (`price × 10^exponent`).
+#[derive(Debug, Clone, Copy)]
+pub struct PythPrice {
+    pub feed_id: [u8; 32],
+    pub price: i64,
+    pub conf: u64,
+    pub exponent: i32,
+    pub publish_time: i64,
+    pub ema_price: i64,
+    pub ema_conf: u64,
+    pub verification: VerificationLevel,
+}
+
+impl PythPrice {
+    /// A fully verified report of `price` (in units of 10^exponent) with a
+    /// 0.1 % confidence and the EMA equal to the spot price.
+    pub fn new(feed_id: [u8; 32], price: i64, exponent: i32, publish_time: i64) -> Self {
+        let conf = (price / 1_000).unsigned_abs();
+        Self {
+            feed_id,
+            price,
+            conf,
+            exponent,
+            publish_time,
+            ema_price: price,
+            ema_conf: conf,
+            verification: VerificationLevel::Full,
+        }
+    }
+
+    /// The account the Pyth receiver would hold for this report.
+    pub fn to_account(&self) -> Account {
+        let update = PriceUpdateV2 {
+            write_authority: Pubkey::new_unique(),
+            verification_level: self.verification,
+            price_message: PriceFeedMessage {
+                feed_id: self.feed_id,
+                price: self.price,
+                conf: self.conf,
+                exponent: self.exponent,
+                publish_time: self.publish_time,
+                prev_publish_time: self.publish_time - 1,
+                ema_price: self.ema_price,
+                ema_conf: self.ema_conf,
+            },
+            posted_slot: 1,
+        };
+        let mut data = Vec::with_capacity(PriceUpdateV2::LEN);
+        update
+            .try_serialize(&mut data)
+            .expect("price update serialises");
+        // `Full` is one byte shorter than `Partial`; the receiver allocates LEN.
+        data.resize(PriceUpdateV2::LEN, 0);
+        Account {
+            lamports: crate::tokens::rent_exempt(PriceUpdateV2::LEN),
+            data,
+            owner: pyth_solana_receiver_sdk::ID,
+            executable: false,
+            rent_epoch: 0,
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration scenarios, one binary: each module is one area of the program.
+#![allow(deprecated)]
+
+mod program {
+    pub mod init;
+    pub mod market_governance;
+}
