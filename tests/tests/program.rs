@@ -4,4 +4,5 @@
 mod program {
     pub mod init;
     pub mod market_governance;
+    pub mod reserve_governance;
 }
