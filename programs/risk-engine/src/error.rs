@@ -92,4 +92,26 @@ pub enum RiskError {
     MarketAlreadyExists,
     #[msg("This mint is already listed in this market")]
     ReserveAlreadyExists,
+
+    // Oracle adapter: one variant per way a Pyth price can be unusable.
+    #[msg("Pyth price update is for another feed than the reserve's")]
+    OracleFeedMismatch,
+    #[msg("Pyth price update is less verified than the reserve requires")]
+    OracleVerificationTooLow,
+    #[msg("Pyth price is older than the reserve's max age")]
+    OraclePriceStale,
+    #[msg("Pyth price or EMA price is zero or negative")]
+    OraclePriceNotPositive,
+    #[msg("Pyth confidence interval is wider than the reserve allows")]
+    OracleConfidenceTooWide,
+    #[msg("Pyth exponent is outside -18..=12 or the scaled price overflows")]
+    OracleExponentOutOfRange,
+
+    // Calibration.
+    #[msg("Reserve refreshes are paused")]
+    RefreshPaused,
+    #[msg("Signer is not the reserve's depth reporter")]
+    NotDepthReporter,
+    #[msg("Reported depth must be positive and at most 10^12 quote units")]
+    DepthOutOfRange,
 }

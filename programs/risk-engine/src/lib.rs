@@ -10,6 +10,8 @@ pub mod constants;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod math;
+pub mod oracle;
 pub mod pda;
 pub mod state;
 

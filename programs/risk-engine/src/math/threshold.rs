@@ -1,0 +1,213 @@
+//! Threshold calibration: the VaR target, then bounds and rate limits.
+
+use fixed::types::I80F48;
+
+use super::volatility::SECONDS_PER_YEAR;
+use super::{MathError, MathResult};
+
+const BPS: u64 = 10_000;
+const SECONDS_PER_HOUR: u64 = 3_600;
+
+/// Slippage term `s = min(s_max, Q / depth_1pct × 1 %)` in bps, rounded up
+/// (a larger `s` is the conservative side). No depth means `s_max`.
+pub fn slippage_bps(
+    reference_size_quote: u64,
+    depth_1pct_quote: u64,
+    max_slippage_bps: u16,
+) -> u16 {
+    if depth_1pct_quote == 0 {
+        return max_slippage_bps;
+    }
+    // Q / depth × 100 bps.
+    let numerator = u128::from(reference_size_quote) * 100;
+    let slippage = numerator.div_ceil(u128::from(depth_1pct_quote));
+    slippage.min(u128::from(max_slippage_bps)) as u16
+}
+
+/// The VaR price move over the horizon: `delta = z × sigma × sqrt(T)`,
+/// with `sigma² × T = variance_per_year × T / year`.
+pub fn var_move(
+    variance_per_year: I80F48,
+    horizon_secs: u64,
+    quantile_z_milli: u32,
+) -> MathResult<I80F48> {
+    let horizon_years = I80F48::checked_from_num(horizon_secs).ok_or(MathError::Overflow)?
+        / I80F48::from_num(SECONDS_PER_YEAR);
+    let horizon_variance = variance_per_year
+        .max(I80F48::ZERO)
+        .checked_mul(horizon_years)
+        .ok_or(MathError::Overflow)?;
+    let sigma_horizon = horizon_variance.checked_sqrt().ok_or(MathError::Domain)?;
+    let z = I80F48::from_num(quantile_z_milli) / I80F48::from_num(1_000);
+    sigma_horizon.checked_mul(z).ok_or(MathError::Overflow)
+}
+
+/// Target threshold `LT* = (1 - delta - s) / (1 + b)` in bps, rounded down
+/// (a lower threshold is the conservative side), and never below 0.
+pub fn target_threshold_bps(
+    variance_per_year: I80F48,
+    horizon_secs: u64,
+    quantile_z_milli: u32,
+    bonus_bps: u16,
+    slippage_bps: u16,
+) -> MathResult<u16> {
+    let delta = var_move(variance_per_year, horizon_secs, quantile_z_milli)?;
+    let bps = I80F48::from_num(BPS);
+    let room = I80F48::ONE - delta - I80F48::from_num(slippage_bps) / bps;
+    if room <= 0 {
+        return Ok(0);
+    }
+    let target = room * bps / (I80F48::ONE + I80F48::from_num(bonus_bps) / bps);
+    // room <= 1, so the target is at most 10,000 bps and fits u16.
+    Ok(target.floor().to_num::<u16>())
+}
+
+/// Rate limits of the threshold, in bps per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThresholdLimits {
+    pub lt_min_bps: u16,
+    pub lt_max_bps: u16,
+    pub max_tighten_bps_per_hour: u16,
+    pub max_loosen_bps_per_hour: u16,
+}
+
+/// Moves `current` toward `target` (clamped to the bounds) by at most the
+/// rate limit times the elapsed time, each rounded down so a move never
+/// exceeds its limit. A `current` outside the bounds is brought inside.
+pub fn rate_limited_threshold_bps(
+    current_bps: u16,
+    target_bps: u16,
+    elapsed_secs: u64,
+    limits: &ThresholdLimits,
+) -> u16 {
+    let target = target_bps.clamp(limits.lt_min_bps, limits.lt_max_bps);
+    let max_step = |rate_bps_per_hour: u16| -> u16 {
+        let step =
+            u128::from(rate_bps_per_hour) * u128::from(elapsed_secs) / u128::from(SECONDS_PER_HOUR);
+        step.min(u128::from(u16::MAX)) as u16
+    };
+    let moved = if target < current_bps {
+        current_bps
+            .saturating_sub(max_step(limits.max_tighten_bps_per_hour))
+            .max(target)
+    } else {
+        current_bps
+            .saturating_add(max_step(limits.max_loosen_bps_per_hour))
+            .min(target)
+    };
+    moved.clamp(limits.lt_min_bps, limits.lt_max_bps)
+}
+
+/// `max_ltv = LT - buffer`, never below 0.
+pub fn max_ltv_bps(threshold_bps: u16, ltv_buffer_bps: u16) -> u16 {
+    threshold_bps.saturating_sub(ltv_buffer_bps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const LIMITS: ThresholdLimits = ThresholdLimits {
+        lt_min_bps: 7_000,
+        lt_max_bps: 9_000,
+        max_tighten_bps_per_hour: 200,
+        max_loosen_bps_per_hour: 50,
+    };
+
+    #[test]
+    fn design_worked_check() {
+        // sigma 60 %/yr, T 1 day, z 2.326, b 5 %, s 0: delta 7.30 %, LT* 88.3 %.
+        let variance = I80F48::from_num(0.36);
+        let delta = var_move(variance, 86_400, 2_326).unwrap().to_num::<f64>();
+        assert!((delta - 0.0730).abs() < 0.0005, "delta {delta}");
+        let target = target_threshold_bps(variance, 86_400, 2_326, 500, 0).unwrap();
+        assert!((8_825..=8_835).contains(&target), "LT* {target}");
+    }
+
+    #[test]
+    fn slippage_is_capped_and_rounds_up() {
+        assert_eq!(slippage_bps(1_000_000, 10_000_000, 500), 10);
+        assert_eq!(slippage_bps(1, 3, 500), 34);
+        assert_eq!(slippage_bps(1_000_000, 1_000, 500), 500);
+        assert_eq!(slippage_bps(1_000_000, 0, 300), 300);
+    }
+
+    #[test]
+    fn extreme_volatility_floors_the_target_at_zero() {
+        assert_eq!(
+            target_threshold_bps(I80F48::from_num(1_000), 86_400, 3_000, 500, 0).unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn tightening_and_loosening_respect_their_rates() {
+        // One hour: down by at most 200, up by at most 50.
+        assert_eq!(
+            rate_limited_threshold_bps(8_500, 7_000, 3_600, &LIMITS),
+            8_300
+        );
+        assert_eq!(
+            rate_limited_threshold_bps(8_000, 9_000, 3_600, &LIMITS),
+            8_050
+        );
+        // Close targets are reached exactly.
+        assert_eq!(
+            rate_limited_threshold_bps(8_500, 8_450, 3_600, &LIMITS),
+            8_450
+        );
+        // Less than a whole bps of allowance: no move.
+        assert_eq!(rate_limited_threshold_bps(8_000, 9_000, 60, &LIMITS), 8_000);
+        // Targets outside the bounds are clamped first.
+        assert_eq!(
+            rate_limited_threshold_bps(7_100, 1_000, 36_000, &LIMITS),
+            7_000
+        );
+        assert_eq!(
+            rate_limited_threshold_bps(8_990, 9_900, 36_000, &LIMITS),
+            9_000
+        );
+        // A current value outside new bounds is brought inside at once.
+        assert_eq!(rate_limited_threshold_bps(9_500, 9_500, 0, &LIMITS), 9_000);
+        assert_eq!(max_ltv_bps(8_000, 500), 7_500);
+        assert_eq!(max_ltv_bps(100, 500), 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_000))]
+
+        #[test]
+        fn target_matches_f64(
+            sigma in 0.0f64..3.0,
+            horizon in 60u64..30 * 86_400,
+            z_milli in 500u32..10_000,
+            bonus in 0u16..5_000,
+            slippage in 0u16..5_000,
+        ) {
+            let variance = I80F48::from_num(sigma * sigma);
+            let got = target_threshold_bps(variance, horizon, z_milli, bonus, slippage).unwrap();
+            let delta = z_milli as f64 / 1_000.0 * sigma * (horizon as f64 / SECONDS_PER_YEAR as f64).sqrt();
+            let expected = ((1.0 - delta - slippage as f64 / 1e4) / (1.0 + bonus as f64 / 1e4) * 1e4).max(0.0);
+            // Rounded down; 1 bps of slack for f64 ties at an integer.
+            prop_assert!(f64::from(got) <= expected + 1e-6 && f64::from(got) >= expected.floor() - 1.0,
+                "{got} vs {expected}");
+        }
+
+        #[test]
+        fn rate_limit_never_leaves_bounds_nor_exceeds_rates(
+            current in 7_000u16..=9_000,
+            target in 0u16..=10_000,
+            elapsed in 0u64..100_000,
+        ) {
+            let next = rate_limited_threshold_bps(current, target, elapsed, &LIMITS);
+            prop_assert!((LIMITS.lt_min_bps..=LIMITS.lt_max_bps).contains(&next));
+            // Moved bps × 3,600 s/h <= rate × elapsed, in integers.
+            if next < current {
+                prop_assert!(u64::from(current - next) * 3_600 <= 200 * elapsed);
+            } else {
+                prop_assert!(u64::from(next - current) * 3_600 <= 50 * elapsed);
+            }
+        }
+    }
+}

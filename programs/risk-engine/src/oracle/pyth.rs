@@ -1,0 +1,178 @@
+//! The only code that reads a Pyth `PriceUpdateV2`.
+
+use anchor_lang::prelude::*;
+use fixed::types::I80F48;
+use pyth_solana_receiver_sdk::price_update::{PriceUpdateV2, VerificationLevel};
+
+use crate::constants::*;
+use crate::error::RiskError;
+use crate::state::OracleConfig;
+
+/// Pyth exponents accepted: wide enough for any listed asset, narrow enough
+/// that `i64 × 10^exponent` fits `I80F48` with precision to spare.
+pub const MIN_PYTH_EXPONENT: i32 = -18;
+pub const MAX_PYTH_EXPONENT: i32 = 12;
+
+/// A price that passed every check, in quote units per whole token.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OraclePrice {
+    pub price: I80F48,
+    pub conf: I80F48,
+    pub ema_price: I80F48,
+    pub ema_conf: I80F48,
+    pub publish_time: i64,
+}
+
+impl OraclePrice {
+    /// Collateral side of a conservative valuation: the lower of spot and EMA.
+    pub fn collateral_price(&self) -> I80F48 {
+        self.price.min(self.ema_price)
+    }
+
+    /// Debt side of a conservative valuation: the higher of spot and EMA.
+    pub fn debt_price(&self) -> I80F48 {
+        self.price.max(self.ema_price)
+    }
+}
+
+/// Reads a price from a Pyth receiver account for a reserve.
+///
+/// The caller passes `Account<PriceUpdateV2>`, which already guarantees the
+/// account is owned by the Pyth receiver program and carries the
+/// `PriceUpdateV2` discriminator. On top of that, a returned price
+/// guarantees:
+/// - its feed id is the reserve's (`OracleFeedMismatch`);
+/// - it was verified at least at the reserve's minimum level, `Full` by
+///   default (`OracleVerificationTooLow`);
+/// - `publish_time` is at most `max_age_secs` before `now` (`OraclePriceStale`);
+///   a publish time slightly ahead of the cluster clock is accepted;
+/// - spot and EMA prices are strictly positive (`OraclePriceNotPositive`);
+/// - spot and EMA `conf / price` are within `max_confidence_bps`
+///   (`OracleConfidenceTooWide`);
+/// - the exponent is in `MIN_PYTH_EXPONENT..=MAX_PYTH_EXPONENT` and every
+///   value is scaled once, here, to quote units per whole token
+///   (`OracleExponentOutOfRange`).
+pub fn load_price(update: &PriceUpdateV2, config: &OracleConfig, now: i64) -> Result<OraclePrice> {
+    let message = &update.price_message;
+    require!(
+        message.feed_id == config.feed_id,
+        RiskError::OracleFeedMismatch
+    );
+    require!(
+        verification_rank(update.verification_level) >= config.min_verification,
+        RiskError::OracleVerificationTooLow
+    );
+    let age_secs = now.saturating_sub(message.publish_time);
+    require!(
+        age_secs <= i64::from(config.max_age_secs),
+        RiskError::OraclePriceStale
+    );
+    require!(
+        message.price > 0 && message.ema_price > 0,
+        RiskError::OraclePriceNotPositive
+    );
+    require!(
+        confidence_within(message.price, message.conf, config.max_confidence_bps)
+            && confidence_within(
+                message.ema_price,
+                message.ema_conf,
+                config.max_confidence_bps
+            ),
+        RiskError::OracleConfidenceTooWide
+    );
+    let exponent = message.exponent;
+    require!(
+        (MIN_PYTH_EXPONENT..=MAX_PYTH_EXPONENT).contains(&exponent),
+        RiskError::OracleExponentOutOfRange
+    );
+    let scale = |mantissa: i128| scale_by_exponent(mantissa, exponent);
+    let price = OraclePrice {
+        price: scale(i128::from(message.price))?,
+        conf: scale(i128::from(message.conf))?,
+        ema_price: scale(i128::from(message.ema_price))?,
+        ema_conf: scale(i128::from(message.ema_conf))?,
+        publish_time: message.publish_time,
+    };
+    // A price below I80F48's resolution would read as zero.
+    require!(
+        price.price > 0 && price.ema_price > 0,
+        RiskError::OracleExponentOutOfRange
+    );
+    Ok(price)
+}
+
+/// Verification levels in one byte where larger is stricter (see
+/// `VERIFICATION_FULL`).
+pub fn verification_rank(level: VerificationLevel) -> u8 {
+    match level {
+        VerificationLevel::Full => VERIFICATION_FULL,
+        VerificationLevel::Partial { num_signatures } => num_signatures.min(VERIFICATION_FULL - 1),
+    }
+}
+
+/// `conf / price <= max_bps / 10_000`, exactly, in integers.
+fn confidence_within(price: i64, conf: u64, max_bps: u16) -> bool {
+    u128::from(conf) * u128::from(BPS_DENOMINATOR)
+        <= price.unsigned_abs() as u128 * u128::from(max_bps)
+}
+
+/// `mantissa × 10^exponent` as `I80F48`.
+fn scale_by_exponent(mantissa: i128, exponent: i32) -> Result<I80F48> {
+    let overflow = || error!(RiskError::OracleExponentOutOfRange);
+    let power = 10i128
+        .checked_pow(exponent.unsigned_abs())
+        .ok_or_else(overflow)?;
+    if exponent >= 0 {
+        let value = mantissa.checked_mul(power).ok_or_else(overflow)?;
+        I80F48::checked_from_num(value).ok_or_else(overflow)
+    } else {
+        // Divide in I80F48 so the fraction survives; the mantissa fits since
+        // it came from an i64.
+        let value = I80F48::checked_from_num(mantissa).ok_or_else(overflow)?;
+        let divisor = I80F48::checked_from_num(power).ok_or_else(overflow)?;
+        value.checked_div(divisor).ok_or_else(overflow)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_negative_and_positive_exponents() {
+        assert_eq!(
+            scale_by_exponent(15_000_000_000, -8).unwrap(),
+            I80F48::from_num(150)
+        );
+        assert_eq!(scale_by_exponent(3, 2).unwrap(), I80F48::from_num(300));
+        assert_eq!(scale_by_exponent(5, 0).unwrap(), I80F48::from_num(5));
+        let tiny = scale_by_exponent(1_234, -10).unwrap();
+        assert!((tiny.to_num::<f64>() - 1.234e-7).abs() < 1e-13);
+    }
+
+    #[test]
+    fn refuses_values_that_overflow() {
+        assert!(scale_by_exponent(i128::from(i64::MAX), 12).is_err());
+    }
+
+    #[test]
+    fn confidence_limit_is_inclusive_and_exact() {
+        assert!(confidence_within(10_000, 200, 200));
+        assert!(!confidence_within(10_000, 201, 200));
+    }
+
+    #[test]
+    fn verification_ranks_full_above_every_partial() {
+        assert_eq!(verification_rank(VerificationLevel::Full), 255);
+        assert_eq!(
+            verification_rank(VerificationLevel::Partial {
+                num_signatures: 255
+            }),
+            254
+        );
+        assert_eq!(
+            verification_rank(VerificationLevel::Partial { num_signatures: 3 }),
+            3
+        );
+    }
+}
