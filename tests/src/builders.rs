@@ -187,3 +187,28 @@ pub fn set_pause(signer: Pubkey, market: Pubkey, pause_flags: u8) -> Instruction
         instruction::SetPause { pause_flags },
     )
 }
+
+pub fn refresh_reserve(market: Pubkey, reserve: Pubkey, price_update: Pubkey) -> Instruction {
+    build(
+        accounts::RefreshReserve {
+            market,
+            reserve,
+            price_update,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::RefreshReserve {},
+    )
+}
+
+pub fn report_depth(reporter: Pubkey, reserve: Pubkey, depth_quote: u64) -> Instruction {
+    build(
+        accounts::ReportDepth {
+            reporter,
+            reserve,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::ReportDepth { depth_quote },
+    )
+}

@@ -303,6 +303,21 @@ impl TestFixture {
             .set_account(&address, &price.to_account().into());
     }
 
+    /// Refreshes a reserve from its Pyth account, signed by the fee payer
+    /// alone (anyone may crank).
+    pub async fn refresh(&mut self, asset: &ReserveFixture) -> TxResult {
+        let ix = builders::refresh_reserve(self.market, asset.reserve, asset.price_account);
+        self.send(&[ix], &[]).await
+    }
+
+    /// Publishes `price × 10^-8` dollars at the current clock.
+    pub async fn publish_now(&mut self, asset: &ReserveFixture, price_e8: i64) -> PythPrice {
+        let now = self.now().await;
+        let price = PythPrice::new(asset.feed_id, price_e8, -8, now);
+        self.set_price(asset, price);
+        price
+    }
+
     pub async fn clock(&mut self) -> Clock {
         self.context
             .banks_client
@@ -317,8 +332,13 @@ impl TestFixture {
 
     /// Moves the clock forward by `seconds`.
     pub async fn advance_clock(&mut self, seconds: i64) {
+        let now = self.now().await;
+        self.set_clock(now + seconds).await;
+    }
+
+    pub async fn set_clock(&mut self, unix_timestamp: i64) {
         let mut clock = self.clock().await;
-        clock.unix_timestamp += seconds;
+        clock.unix_timestamp = unix_timestamp;
         self.context.set_sysvar(&clock);
     }
 }

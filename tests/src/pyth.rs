@@ -37,7 +37,24 @@ impl PythPrice {
 
     /// The account the Pyth receiver would hold for this report.
     pub fn to_account(&self) -> Account {
-        let update = PriceUpdateV2 {
+        let mut data = Vec::with_capacity(PriceUpdateV2::LEN);
+        self.to_update()
+            .try_serialize(&mut data)
+            .expect("price update serialises");
+        // `Full` is one byte shorter than `Partial`; the receiver allocates LEN.
+        data.resize(PriceUpdateV2::LEN, 0);
+        Account {
+            lamports: crate::tokens::rent_exempt(PriceUpdateV2::LEN),
+            data,
+            owner: pyth_solana_receiver_sdk::ID,
+            executable: false,
+            rent_epoch: 0,
+        }
+    }
+
+    /// The decoded account, as the program sees it.
+    pub fn to_update(&self) -> PriceUpdateV2 {
+        PriceUpdateV2 {
             write_authority: Pubkey::new_unique(),
             verification_level: self.verification,
             price_message: PriceFeedMessage {
@@ -51,19 +68,6 @@ impl PythPrice {
                 ema_conf: self.ema_conf,
             },
             posted_slot: 1,
-        };
-        let mut data = Vec::with_capacity(PriceUpdateV2::LEN);
-        update
-            .try_serialize(&mut data)
-            .expect("price update serialises");
-        // `Full` is one byte shorter than `Partial`; the receiver allocates LEN.
-        data.resize(PriceUpdateV2::LEN, 0);
-        Account {
-            lamports: crate::tokens::rent_exempt(PriceUpdateV2::LEN),
-            data,
-            owner: pyth_solana_receiver_sdk::ID,
-            executable: false,
-            rent_epoch: 0,
         }
     }
 }

@@ -2,6 +2,7 @@
 #![allow(deprecated)]
 
 mod program {
+    pub mod calibration;
     pub mod init;
     pub mod market_governance;
     pub mod reserve_governance;

@@ -50,6 +50,9 @@ pub const MAX_STALENESS_SECS: u32 = 30 * SECONDS_PER_DAY;
 /// Highest borrow rate any point of the curve may reach: 1,000 % a year.
 pub const MAX_BORROW_RATE_BPS: u32 = 100_000;
 
+/// Largest depth a reporter may claim: $10^12 absorbable at 1 % impact.
+pub const MAX_REPORTED_DEPTH_QUOTE: u64 = 1_000_000_000_000;
+
 /// Pause flag: supply, withdraw, borrow and collateral withdrawal stop.
 /// Repay and deposit stay open so that users can always de-risk.
 pub const PAUSE_LENDING: u8 = 1 << 0;

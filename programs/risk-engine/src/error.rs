@@ -114,4 +114,15 @@ pub enum RiskError {
     NotDepthReporter,
     #[msg("Reported depth must be positive and at most 10^12 quote units")]
     DepthOutOfRange,
+    #[msg("A math function got an input outside its domain")]
+    MathDomain,
+}
+
+impl From<crate::math::MathError> for anchor_lang::error::Error {
+    fn from(error: crate::math::MathError) -> Self {
+        match error {
+            crate::math::MathError::Overflow => RiskError::MathOverflow.into(),
+            crate::math::MathError::Domain => RiskError::MathDomain.into(),
+        }
+    }
 }

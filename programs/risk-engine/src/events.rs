@@ -114,3 +114,52 @@ pub struct PauseFlagsUpdated {
     pub old: u8,
     pub new: u8,
 }
+
+/// A refresh that counted a new price. Sigmas are annualised, in bps.
+#[event]
+pub struct ReserveRefreshed {
+    pub reserve: Pubkey,
+    /// Spot price and confidence, quote units per whole token.
+    pub price: WrappedI80F48,
+    pub conf: WrappedI80F48,
+    pub publish_time: i64,
+    pub fast_sigma_bps: u64,
+    pub slow_sigma_bps: u64,
+    pub slippage_bps: u16,
+    pub target_threshold_bps: u16,
+    pub liquidation_threshold_bps: u16,
+    pub max_ltv_bps: u16,
+}
+
+/// The first price of a series: stored, nothing calibrated yet.
+#[event]
+pub struct ReservePriceSeeded {
+    pub reserve: Pubkey,
+    pub price: WrappedI80F48,
+    pub publish_time: i64,
+}
+
+/// A refresh with a price not newer than the last one: nothing changed.
+#[event]
+pub struct ReserveRefreshSkipped {
+    pub reserve: Pubkey,
+    pub publish_time: i64,
+    pub last_publish_time: i64,
+}
+
+#[event]
+pub struct ThresholdChanged {
+    pub reserve: Pubkey,
+    pub old_threshold_bps: u16,
+    pub new_threshold_bps: u16,
+    pub target_threshold_bps: u16,
+    pub max_ltv_bps: u16,
+}
+
+#[event]
+pub struct DepthReported {
+    pub reserve: Pubkey,
+    pub reporter: Pubkey,
+    pub old_depth_quote: u64,
+    pub new_depth_quote: u64,
+}

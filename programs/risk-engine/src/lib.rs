@@ -6,6 +6,7 @@
 use anchor_lang::prelude::*;
 
 pub mod account_creation;
+pub mod calibration;
 pub mod constants;
 pub mod error;
 pub mod events;
@@ -71,5 +72,13 @@ pub mod risk_engine {
     }
     pub fn set_depth_reporter(ctx: Context<GovernReserve>, depth_reporter: Pubkey) -> Result<()> {
         reserve_set_depth_reporter::set_depth_reporter(ctx, depth_reporter)
+    }
+
+    // Calibration (permissionless crank and the depth reporter).
+    pub fn refresh_reserve(ctx: Context<RefreshReserve>) -> Result<()> {
+        RefreshReserve::handler(ctx)
+    }
+    pub fn report_depth(ctx: Context<ReportDepth>, depth_quote: u64) -> Result<()> {
+        ReportDepth::handler(ctx, depth_quote)
     }
 }

@@ -9,16 +9,21 @@ use crate::error::RiskError;
 #[zero_copy]
 #[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
 pub struct CalibratedState {
-    /// EWMA variance of log returns per second, fast half-life.
-    pub fast_variance_per_sec: WrappedI80F48,
-    /// EWMA variance of log returns per second, slow half-life.
-    pub slow_variance_per_sec: WrappedI80F48,
+    /// EWMA variance of log returns, annualised, fast half-life.
+    pub fast_variance_per_year: WrappedI80F48,
+    /// EWMA variance of log returns, annualised, slow half-life.
+    pub slow_variance_per_year: WrappedI80F48,
     /// Last accepted price, quote units per whole token.
     pub last_price: WrappedI80F48,
     /// `publish_time` of the last accepted price; 0 before the first one.
     pub last_publish_time: i64,
-    /// Clock time of the last calibration (threshold update).
+    /// Clock time of the last calibration; 0 before the first. Liquidations
+    /// fall back to `lt_min` when it is older than `calibration_max_age_secs`.
     pub last_calibration_ts: i64,
+    /// Start of the time the rate limit counts from: reset when the
+    /// threshold moves or reaches its target, kept while moves round to 0 bps
+    /// so frequent refreshes still add up to the allowed rate.
+    pub rate_limit_anchor_ts: i64,
     /// Depth absorbable at 1 % price impact, in whole quote units.
     pub reported_depth_quote: u64,
     pub depth_updated_ts: i64,
@@ -77,8 +82,8 @@ pub struct Reserve {
     pub _padding: [u64; 64],
 }
 
-pub const RESERVE_SIZE: usize = 32 * 5 + 40 + 16 + 48 + 32 + 88 + 88 + 8 + 8 * 64;
-const _: () = assert!(core::mem::size_of::<CalibratedState>() == 88);
+pub const RESERVE_SIZE: usize = 32 * 5 + 40 + 16 + 48 + 32 + 96 + 88 + 8 + 8 * 64;
+const _: () = assert!(core::mem::size_of::<CalibratedState>() == 96);
 const _: () = assert!(core::mem::size_of::<LendingState>() == 88);
 const _: () = assert!(core::mem::size_of::<Reserve>() == RESERVE_SIZE);
 
