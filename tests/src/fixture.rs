@@ -269,6 +269,25 @@ impl TestFixture {
         }
     }
 
+    /// Table-driven refusals: each case breaks a copy of `good`; the
+    /// instruction `build` makes of it must fail with the case's error and
+    /// leave `watched` unchanged.
+    pub async fn assert_each_rejected<T: Clone, E: Into<u32> + Copy>(
+        &mut self,
+        good: &T,
+        cases: &[(fn(&mut T), E)],
+        signer: &Keypair,
+        watched: &[Pubkey],
+        build: impl Fn(T) -> Instruction,
+    ) {
+        for (break_it, expected) in cases {
+            let mut broken = good.clone();
+            break_it(&mut broken);
+            self.assert_rejected(&[build(broken)], &[signer], *expected, watched)
+                .await;
+        }
+    }
+
     /// Sends instructions signed by the market authority.
     pub async fn send_as_authority(&mut self, instructions: &[Instruction]) -> TxResult {
         let authority = self.authority.insecure_clone();

@@ -253,13 +253,10 @@ async fn liquidation_config_is_validated_and_emitted() {
         ),
     ];
     let authority_key = f.authority.insecure_clone();
-    for (break_it, expected) in cases {
-        let mut config = new;
-        break_it(&mut config);
-        let ix = builders::set_liquidation_config(authority, market, config);
-        f.assert_rejected(&[ix], &[&authority_key], expected, &[market])
-            .await;
-    }
+    f.assert_each_rejected(&new, &cases, &authority_key, &[market], |config| {
+        builders::set_liquidation_config(authority, market, config)
+    })
+    .await;
     let stranger = Keypair::new();
     let ix = builders::set_liquidation_config(stranger.pubkey(), market, new);
     f.assert_rejected(

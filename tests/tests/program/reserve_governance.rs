@@ -295,13 +295,9 @@ async fn set_risk_bounds_rejects_each_broken_rule_and_changes_nothing() {
         (|b| b.ltv_buffer_bps = 0, RiskError::LtvBufferOutOfRange),
         (|b| b.ltv_buffer_bps = 7_500, RiskError::LtvBufferOutOfRange),
     ];
-    for (break_it, expected) in cases {
-        let mut bounds = presets::bounds();
-        break_it(&mut bounds);
-        let ix = builders::set_risk_bounds(authority.pubkey(), market, reserve, bounds);
-        f.assert_rejected(&[ix], &[&authority], expected, &[reserve])
-            .await;
-    }
+    let build = |bounds| builders::set_risk_bounds(authority.pubkey(), market, reserve, bounds);
+    f.assert_each_rejected(&presets::bounds(), &cases, &authority, &[reserve], build)
+        .await;
 }
 
 #[tokio::test]
@@ -383,13 +379,10 @@ async fn calibration_params_are_validated_stored_and_emitted() {
         ),
         (|c| c.min_depth_quote = 0, RiskError::DepthParamsOutOfRange),
     ];
-    for (break_it, expected) in cases {
-        let mut params = new;
-        break_it(&mut params);
-        let ix = builders::set_calibration_params(authority.pubkey(), market, reserve, params);
-        f.assert_rejected(&[ix], &[&authority], expected, &[reserve])
-            .await;
-    }
+    let build =
+        |params| builders::set_calibration_params(authority.pubkey(), market, reserve, params);
+    f.assert_each_rejected(&new, &cases, &authority, &[reserve], build)
+        .await;
 }
 
 #[tokio::test]
@@ -450,13 +443,9 @@ async fn oracle_config_change_of_feed_resets_the_price_history() {
             RiskError::VerificationLevelOutOfRange,
         ),
     ];
-    for (break_it, expected) in cases {
-        let mut config = other;
-        break_it(&mut config);
-        let ix = builders::set_oracle_config(authority.pubkey(), market, reserve, config);
-        f.assert_rejected(&[ix], &[&authority], expected, &[reserve])
-            .await;
-    }
+    let build = |config| builders::set_oracle_config(authority.pubkey(), market, reserve, config);
+    f.assert_each_rejected(&other, &cases, &authority, &[reserve], build)
+        .await;
 }
 
 #[tokio::test]
@@ -494,13 +483,9 @@ async fn interest_model_and_depth_reporter_are_stored_and_emitted() {
             RiskError::ReserveFactorOutOfRange,
         ),
     ];
-    for (break_it, expected) in cases {
-        let mut broken = model;
-        break_it(&mut broken);
-        let ix = builders::set_interest_model(authority.pubkey(), market, reserve, broken);
-        f.assert_rejected(&[ix], &[&authority], expected, &[reserve])
-            .await;
-    }
+    let build = |model| builders::set_interest_model(authority.pubkey(), market, reserve, model);
+    f.assert_each_rejected(&model, &cases, &authority, &[reserve], build)
+        .await;
 
     let reporter = Pubkey::new_unique();
     let events = f
