@@ -2,6 +2,7 @@
 //! the keeper, the liquidator bot and the backtest all call these functions.
 
 pub mod fixed_point;
+pub mod interest;
 pub mod threshold;
 pub mod volatility;
 
