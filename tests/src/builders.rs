@@ -7,6 +7,8 @@ use risk_engine::instructions::{AddReserveArgs, InitMarketArgs};
 use risk_engine::state::*;
 use risk_engine::{accounts, instruction, pda};
 
+use crate::fixture::ReserveFixture;
+
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
         program_id: risk_engine::ID,
@@ -210,5 +212,190 @@ pub fn report_depth(reporter: Pubkey, reserve: Pubkey, depth_quote: u64) -> Inst
             program: risk_engine::ID,
         },
         instruction::ReportDepth { depth_quote },
+    )
+}
+
+pub fn supply(
+    owner: Pubkey,
+    market: Pubkey,
+    asset: &ReserveFixture,
+    owner_token_account: Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        accounts::Supply {
+            owner,
+            market,
+            reserve: asset.reserve,
+            mint: asset.mint,
+            vault: asset.vault,
+            owner_token_account,
+            lender_position: pda::lender_position(&asset.reserve, &owner).0,
+            token_program: asset.token_program,
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::Supply { amount },
+    )
+}
+
+pub fn withdraw_supply(
+    owner: Pubkey,
+    market: Pubkey,
+    asset: &ReserveFixture,
+    owner_token_account: Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        accounts::WithdrawSupply {
+            owner,
+            market,
+            reserve: asset.reserve,
+            mint: asset.mint,
+            vault: asset.vault,
+            owner_token_account,
+            lender_position: pda::lender_position(&asset.reserve, &owner).0,
+            token_program: asset.token_program,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::WithdrawSupply { amount },
+    )
+}
+
+pub fn open_position(
+    owner: Pubkey,
+    market: Pubkey,
+    collateral_reserve: Pubkey,
+    debt_reserve: Pubkey,
+    position_id: u64,
+) -> Instruction {
+    build(
+        accounts::OpenPosition {
+            owner,
+            market,
+            collateral_reserve,
+            debt_reserve,
+            position: pda::position(&market, &owner, position_id).0,
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::OpenPosition { position_id },
+    )
+}
+
+pub fn deposit_collateral(
+    owner: Pubkey,
+    position: Pubkey,
+    collateral: &ReserveFixture,
+    owner_token_account: Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        accounts::DepositCollateral {
+            owner,
+            position,
+            collateral_reserve: collateral.reserve,
+            mint: collateral.mint,
+            vault: collateral.vault,
+            owner_token_account,
+            token_program: collateral.token_program,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::DepositCollateral { amount },
+    )
+}
+
+/// The accounts a priced position instruction names, for tests that swap one.
+#[derive(Debug, Clone, Copy)]
+pub struct PricedPosition {
+    pub owner: Pubkey,
+    pub market: Pubkey,
+    pub position: Pubkey,
+    pub collateral: ReserveFixture,
+    pub debt: ReserveFixture,
+}
+
+pub fn withdraw_collateral(
+    p: &PricedPosition,
+    owner_token_account: Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        accounts::WithdrawCollateral {
+            owner: p.owner,
+            market: p.market,
+            position: p.position,
+            collateral_reserve: p.collateral.reserve,
+            debt_reserve: p.debt.reserve,
+            collateral_price: p.collateral.price_account,
+            debt_price: p.debt.price_account,
+            mint: p.collateral.mint,
+            vault: p.collateral.vault,
+            owner_token_account,
+            token_program: p.collateral.token_program,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::WithdrawCollateral { amount },
+    )
+}
+
+pub fn borrow(p: &PricedPosition, owner_token_account: Pubkey, amount: u64) -> Instruction {
+    build(
+        accounts::Borrow {
+            owner: p.owner,
+            market: p.market,
+            position: p.position,
+            collateral_reserve: p.collateral.reserve,
+            debt_reserve: p.debt.reserve,
+            collateral_price: p.collateral.price_account,
+            debt_price: p.debt.price_account,
+            mint: p.debt.mint,
+            vault: p.debt.vault,
+            owner_token_account,
+            token_program: p.debt.token_program,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::Borrow { amount },
+    )
+}
+
+pub fn repay(
+    payer: Pubkey,
+    position: Pubkey,
+    debt: &ReserveFixture,
+    payer_token_account: Pubkey,
+    max_amount: u64,
+) -> Instruction {
+    build(
+        accounts::Repay {
+            payer,
+            position,
+            debt_reserve: debt.reserve,
+            mint: debt.mint,
+            vault: debt.vault,
+            payer_token_account,
+            token_program: debt.token_program,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::Repay { max_amount },
+    )
+}
+
+pub fn close_position(owner: Pubkey, position: Pubkey) -> Instruction {
+    build(
+        accounts::ClosePosition {
+            owner,
+            position,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::ClosePosition {},
     )
 }

@@ -337,6 +337,77 @@ impl TestFixture {
         price
     }
 
+    /// Republishes every fixture price unchanged at the current clock, as
+    /// Pyth would after time passes.
+    pub async fn republish_prices(&mut self) {
+        let now = self.now().await;
+        for asset in [self.spl, self.t22] {
+            let data = self.raw(asset.price_account).await.expect("price account");
+            let mut update = <pyth_solana_receiver_sdk::price_update::PriceUpdateV2 as anchor_lang::AccountDeserialize>::try_deserialize(&mut data.as_slice())
+                .expect("price update");
+            let message = &mut update.price_message;
+            let mut price = PythPrice::new(asset.feed_id, message.price, message.exponent, now);
+            price.ema_price = message.ema_price;
+            price.conf = message.conf;
+            price.ema_conf = message.ema_conf;
+            self.set_price(&asset, price);
+        }
+    }
+
+    /// Opens position `position_id` for `owner` and returns its accounts.
+    pub async fn open_position(
+        &mut self,
+        owner: &Keypair,
+        position_id: u64,
+        collateral: ReserveFixture,
+        debt: ReserveFixture,
+    ) -> builders::PricedPosition {
+        let ix = builders::open_position(
+            owner.pubkey(),
+            self.market,
+            collateral.reserve,
+            debt.reserve,
+            position_id,
+        );
+        self.send(&[ix], &[owner]).await.expect("open_position");
+        builders::PricedPosition {
+            owner: owner.pubkey(),
+            market: self.market,
+            position: pda::position(&self.market, &owner.pubkey(), position_id).0,
+            collateral,
+            debt,
+        }
+    }
+
+    pub async fn position_state(&mut self, position: Pubkey) -> risk_engine::state::Position {
+        bank::load(&mut self.context, position).await
+    }
+
+    pub async fn lender_state(
+        &mut self,
+        asset: &ReserveFixture,
+        owner: Pubkey,
+    ) -> risk_engine::state::LenderPosition {
+        bank::load(
+            &mut self.context,
+            pda::lender_position(&asset.reserve, &owner).0,
+        )
+        .await
+    }
+
+    /// The accounting invariant of a reserve: its vault holds exactly the
+    /// liquidity not lent out plus the positions' collateral.
+    pub async fn assert_vault_matches(&mut self, asset: &ReserveFixture) {
+        let reserve = self.reserve_state(asset.reserve).await;
+        let vault = self.token_balance(asset.vault).await;
+        let expected = reserve.lending.available_liquidity + reserve.lending.total_collateral;
+        assert_eq!(
+            vault, expected,
+            "vault of {} out of step with its books",
+            asset.reserve
+        );
+    }
+
     pub async fn clock(&mut self) -> Clock {
         self.context
             .banks_client

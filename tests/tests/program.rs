@@ -4,6 +4,7 @@
 mod program {
     pub mod calibration;
     pub mod init;
+    pub mod lending;
     pub mod market_governance;
     pub mod reserve_governance;
 }

@@ -8,10 +8,9 @@
 //! topped up, allocated and assigned with the classic instructions, and an
 //! address already in use gets the caller's own specific error.
 
+use anchor_lang::error::ErrorCode;
 use anchor_lang::prelude::*;
 use anchor_lang::system_program::{self, Allocate, Assign, CreateAccount, Transfer};
-
-use crate::error::RiskError;
 
 pub struct NewPda<'a, 'info> {
     pub payer: &'a AccountInfo<'info>,
@@ -25,7 +24,7 @@ pub struct NewPda<'a, 'info> {
 
 impl NewPda<'_, '_> {
     /// Creates `target`, or fails with `already_exists` when it is in use.
-    pub fn create(&self, already_exists: RiskError) -> Result<()> {
+    pub fn create(&self, already_exists: impl Into<anchor_lang::error::Error>) -> Result<()> {
         if self.target.owner != &system_program::ID || !self.target.data_is_empty() {
             return Err(already_exists.into());
         }
@@ -80,4 +79,32 @@ where
     data[..discriminator.len()].copy_from_slice(discriminator);
     let body = &mut data[discriminator.len()..discriminator.len() + core::mem::size_of::<T>()];
     fill(bytemuck::from_bytes_mut(body))
+}
+
+/// Runs `update` on an existing zero-copy account of this program after
+/// checking its owner and discriminator: for accounts an instruction may
+/// either create or find (a supplier's first and later deposits).
+pub fn update_zero_copy<T, R>(
+    account: &AccountInfo,
+    update: impl FnOnce(&mut T) -> Result<R>,
+) -> Result<R>
+where
+    T: bytemuck::Pod + Discriminator,
+{
+    require_keys_eq!(
+        *account.owner,
+        crate::ID,
+        ErrorCode::AccountOwnedByWrongProgram
+    );
+    let mut data = account.try_borrow_mut_data()?;
+    let discriminator = T::DISCRIMINATOR;
+    let end = discriminator.len() + core::mem::size_of::<T>();
+    require!(data.len() >= end, ErrorCode::AccountDidNotDeserialize);
+    require!(
+        &data[..discriminator.len()] == discriminator,
+        ErrorCode::AccountDiscriminatorMismatch
+    );
+    update(bytemuck::from_bytes_mut(
+        &mut data[discriminator.len()..end],
+    ))
 }

@@ -116,6 +116,36 @@ pub enum RiskError {
     DepthOutOfRange,
     #[msg("A math function got an input outside its domain")]
     MathDomain,
+
+    // Lending.
+    #[msg("Amount must be positive")]
+    ZeroAmount,
+    #[msg("Lending is paused: no supply, withdrawal or borrow")]
+    LendingPaused,
+    #[msg("Deposit would exceed the reserve's supply cap")]
+    SupplyCapExceeded,
+    #[msg("Borrow would exceed the reserve's borrow cap")]
+    BorrowCapExceeded,
+    #[msg("Not enough liquidity in the reserve")]
+    InsufficientLiquidity,
+    #[msg("Withdrawal exceeds the supplier's balance")]
+    InsufficientSupplyBalance,
+    #[msg("Withdrawal exceeds the position's collateral")]
+    InsufficientCollateral,
+    #[msg("Position would exceed the collateral's maximum LTV")]
+    MaxLtvExceeded,
+    #[msg("Collateral and debt must be different reserves")]
+    SameCollateralAndDebtReserve,
+    #[msg("Signer does not own this position")]
+    NotPositionOwner,
+    #[msg("Reserve is not the one this position uses")]
+    WrongReserve,
+    #[msg("Position still holds collateral or debt")]
+    PositionNotEmpty,
+    #[msg("Position has no debt to repay")]
+    NothingToRepay,
+    #[msg("Supply shares are worth nothing: deposits would be given away")]
+    SupplyPoolWorthless,
 }
 
 impl From<crate::math::MathError> for anchor_lang::error::Error {

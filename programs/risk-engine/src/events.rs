@@ -163,3 +163,65 @@ pub struct DepthReported {
     pub old_depth_quote: u64,
     pub new_depth_quote: u64,
 }
+
+#[event]
+pub struct Supplied {
+    pub reserve: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub shares_minted: u64,
+}
+
+#[event]
+pub struct SupplyWithdrawn {
+    pub reserve: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub shares_burned: u64,
+}
+
+#[event]
+pub struct PositionOpened {
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub position_id: u64,
+    pub collateral_reserve: Pubkey,
+    pub debt_reserve: Pubkey,
+}
+
+#[event]
+pub struct CollateralDeposited {
+    pub position: Pubkey,
+    pub amount: u64,
+    pub collateral_amount: u64,
+}
+
+#[event]
+pub struct CollateralWithdrawn {
+    pub position: Pubkey,
+    pub amount: u64,
+    pub collateral_amount: u64,
+}
+
+#[event]
+pub struct Borrowed {
+    pub position: Pubkey,
+    pub amount: u64,
+    pub debt_shares_minted: u64,
+    pub debt_owed: u64,
+}
+
+#[event]
+pub struct Repaid {
+    pub position: Pubkey,
+    pub payer: Pubkey,
+    pub amount: u64,
+    pub debt_shares_burned: u64,
+    pub debt_owed: u64,
+}
+
+#[event]
+pub struct PositionClosed {
+    pub position: Pubkey,
+    pub owner: Pubkey,
+}

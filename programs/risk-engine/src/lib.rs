@@ -11,10 +11,12 @@ pub mod constants;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod lending;
 pub mod math;
 pub mod oracle;
 pub mod pda;
 pub mod state;
+pub mod token_flow;
 
 use instructions::*;
 use state::*;
@@ -80,5 +82,33 @@ pub mod risk_engine {
     }
     pub fn report_depth(ctx: Context<ReportDepth>, depth_quote: u64) -> Result<()> {
         ReportDepth::handler(ctx, depth_quote)
+    }
+
+    // Suppliers.
+    pub fn supply(ctx: Context<Supply>, amount: u64) -> Result<()> {
+        Supply::handler(ctx, amount)
+    }
+    pub fn withdraw_supply(ctx: Context<WithdrawSupply>, amount: u64) -> Result<()> {
+        WithdrawSupply::handler(ctx, amount)
+    }
+
+    // Borrowers.
+    pub fn open_position(ctx: Context<OpenPosition>, position_id: u64) -> Result<()> {
+        OpenPosition::handler(ctx, position_id)
+    }
+    pub fn deposit_collateral(ctx: Context<DepositCollateral>, amount: u64) -> Result<()> {
+        DepositCollateral::handler(ctx, amount)
+    }
+    pub fn withdraw_collateral(ctx: Context<WithdrawCollateral>, amount: u64) -> Result<()> {
+        WithdrawCollateral::handler(ctx, amount)
+    }
+    pub fn borrow(ctx: Context<Borrow>, amount: u64) -> Result<()> {
+        Borrow::handler(ctx, amount)
+    }
+    pub fn repay(ctx: Context<Repay>, max_amount: u64) -> Result<()> {
+        Repay::handler(ctx, max_amount)
+    }
+    pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
+        ClosePosition::handler(ctx)
     }
 }

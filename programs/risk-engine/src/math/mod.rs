@@ -2,7 +2,9 @@
 //! the keeper, the liquidator bot and the backtest all call these functions.
 
 pub mod fixed_point;
+pub mod health;
 pub mod interest;
+pub mod shares;
 pub mod threshold;
 pub mod volatility;
 

@@ -42,6 +42,8 @@ pub struct CalibratedState {
 pub struct LendingState {
     /// Tokens in the vault that belong to suppliers and are not lent out.
     pub available_liquidity: u64,
+    /// Tokens in the vault held as collateral by positions.
+    pub total_collateral: u64,
     pub supply_shares: u64,
     pub debt_shares: u64,
     /// Debt written off by liquidations and taken from suppliers, base units.
@@ -82,9 +84,9 @@ pub struct Reserve {
     pub _padding: [u64; 64],
 }
 
-pub const RESERVE_SIZE: usize = 32 * 5 + 40 + 16 + 48 + 32 + 96 + 88 + 8 + 8 * 64;
+pub const RESERVE_SIZE: usize = 32 * 5 + 40 + 16 + 48 + 32 + 96 + 96 + 8 + 8 * 64;
 const _: () = assert!(core::mem::size_of::<CalibratedState>() == 96);
-const _: () = assert!(core::mem::size_of::<LendingState>() == 88);
+const _: () = assert!(core::mem::size_of::<LendingState>() == 96);
 const _: () = assert!(core::mem::size_of::<Reserve>() == RESERVE_SIZE);
 
 impl Reserve {

@@ -1,0 +1,208 @@
+//! Lending operations on reserve and position state, apart from loading
+//! accounts and moving tokens: interest accrual, supply shares, debt shares,
+//! caps and the loan-to-value check. Every amount is in base units.
+
+use anchor_lang::prelude::*;
+use fixed::types::I80F48;
+
+use crate::error::RiskError;
+use crate::math::{health, interest, shares};
+use crate::oracle::pyth::OraclePrice;
+use crate::state::{Position, Reserve};
+
+/// Brings the reserve's borrow index and protocol fees up to `now`:
+/// `index ← index × (1 + rate(u) × dt / year)` with the kinked curve at the
+/// current utilization, the reserve factor of the interest to the protocol.
+pub fn accrue_interest(reserve: &mut Reserve, now: i64) -> Result<()> {
+    let lending = &mut reserve.lending;
+    let elapsed = now.saturating_sub(lending.last_accrual_ts);
+    if elapsed <= 0 {
+        return Ok(());
+    }
+    let index: I80F48 = lending.borrow_index.into();
+    let borrowed = I80F48::from_num(lending.debt_shares) * index;
+    let model = &reserve.interest;
+    let curve = interest::RateCurve {
+        base_rate_bps: model.base_rate_bps,
+        slope1_bps: model.slope1_bps,
+        slope2_bps: model.slope2_bps,
+        kink_utilization_bps: model.kink_utilization_bps,
+    };
+    let utilization =
+        interest::utilization(borrowed, I80F48::from_num(lending.available_liquidity))?;
+    let rate = interest::borrow_rate(&curve, utilization)?;
+    let accrual = interest::accrue(
+        index,
+        borrowed,
+        rate,
+        elapsed.unsigned_abs(),
+        model.reserve_factor_bps,
+    )?;
+    let fees: I80F48 = lending.protocol_fees.into();
+    lending.protocol_fees = fees
+        .checked_add(accrual.protocol_fee)
+        .ok_or(RiskError::MathOverflow)?
+        .into();
+    lending.borrow_index = accrual.borrow_index.into();
+    lending.borrowed_amount = accrual.borrowed.into();
+    lending.last_accrual_ts = now;
+    Ok(())
+}
+
+/// What all supply shares are worth: liquidity in the vault plus debt owed,
+/// less the protocol's fees.
+pub fn supply_pool_value(reserve: &Reserve) -> I80F48 {
+    let lending = &reserve.lending;
+    let borrowed: I80F48 = lending.borrowed_amount.into();
+    let fees: I80F48 = lending.protocol_fees.into();
+    (I80F48::from_num(lending.available_liquidity) + borrowed - fees).max(I80F48::ZERO)
+}
+
+/// Adds `amount` of supplied liquidity; returns the supply shares minted.
+pub fn supply(reserve: &mut Reserve, amount: u64) -> Result<u64> {
+    require!(amount > 0, RiskError::ZeroAmount);
+    let pool_value = supply_pool_value(reserve);
+    let cap = I80F48::from_num(reserve.interest.supply_cap);
+    require!(
+        pool_value + I80F48::from_num(amount) <= cap,
+        RiskError::SupplyCapExceeded
+    );
+    let lending = &mut reserve.lending;
+    let minted = shares::supply_shares_to_mint(amount, lending.supply_shares, pool_value)
+        .map_err(|_| RiskError::SupplyPoolWorthless)?;
+    require!(minted > 0, RiskError::ZeroAmount);
+    lending.supply_shares = lending
+        .supply_shares
+        .checked_add(minted)
+        .ok_or(RiskError::MathOverflow)?;
+    lending.available_liquidity = lending
+        .available_liquidity
+        .checked_add(amount)
+        .ok_or(RiskError::MathOverflow)?;
+    Ok(minted)
+}
+
+/// Removes `amount` of liquidity for a supplier holding `owned_shares`;
+/// returns the supply shares burned.
+pub fn withdraw_supply(reserve: &mut Reserve, owned_shares: u64, amount: u64) -> Result<u64> {
+    require!(amount > 0, RiskError::ZeroAmount);
+    require!(
+        amount <= reserve.lending.available_liquidity,
+        RiskError::InsufficientLiquidity
+    );
+    let pool_value = supply_pool_value(reserve);
+    let lending = &mut reserve.lending;
+    let burned = shares::supply_shares_to_burn(amount, lending.supply_shares, pool_value)
+        .map_err(|_| RiskError::SupplyPoolWorthless)?;
+    require!(burned <= owned_shares, RiskError::InsufficientSupplyBalance);
+    lending.supply_shares -= burned;
+    lending.available_liquidity -= amount;
+    Ok(burned)
+}
+
+/// Lends `amount` out of the reserve; returns the debt shares created.
+pub fn borrow(reserve: &mut Reserve, amount: u64) -> Result<u64> {
+    require!(amount > 0, RiskError::ZeroAmount);
+    require!(
+        amount <= reserve.lending.available_liquidity,
+        RiskError::InsufficientLiquidity
+    );
+    let index: I80F48 = reserve.lending.borrow_index.into();
+    let minted = shares::debt_shares_to_mint(amount, index)?;
+    let debt_shares = reserve
+        .lending
+        .debt_shares
+        .checked_add(minted)
+        .ok_or(RiskError::MathOverflow)?;
+    let borrowed = I80F48::from_num(debt_shares)
+        .checked_mul(index)
+        .ok_or(RiskError::MathOverflow)?;
+    require!(
+        borrowed <= I80F48::from_num(reserve.interest.borrow_cap),
+        RiskError::BorrowCapExceeded
+    );
+    let lending = &mut reserve.lending;
+    lending.debt_shares = debt_shares;
+    lending.borrowed_amount = borrowed.into();
+    lending.available_liquidity -= amount;
+    Ok(minted)
+}
+
+/// A repayment: what is taken from the payer and which shares it retires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repayment {
+    pub amount: u64,
+    pub shares_burned: u64,
+}
+
+/// Repays up to `max_amount` of a position holding `position_shares`.
+/// Paying at least what is owed retires every share and takes exactly the
+/// debt (rounded up); a partial payment retires whole shares and takes only
+/// what they are worth (rounded up), never more than offered.
+pub fn repay(reserve: &mut Reserve, position_shares: u64, max_amount: u64) -> Result<Repayment> {
+    require!(max_amount > 0, RiskError::ZeroAmount);
+    require!(position_shares > 0, RiskError::NothingToRepay);
+    let index: I80F48 = reserve.lending.borrow_index.into();
+    let owed = shares::debt_owed(position_shares, index)?;
+    let repayment = if max_amount >= owed {
+        Repayment {
+            amount: owed,
+            shares_burned: position_shares,
+        }
+    } else {
+        let shares_burned = shares::debt_shares_to_burn(max_amount, index)?;
+        require!(shares_burned > 0, RiskError::ZeroAmount);
+        Repayment {
+            amount: shares::debt_owed(shares_burned, index)?,
+            shares_burned,
+        }
+    };
+    let lending = &mut reserve.lending;
+    lending.debt_shares -= repayment.shares_burned;
+    lending.borrowed_amount = (I80F48::from_num(lending.debt_shares) * index).into();
+    lending.available_liquidity = lending
+        .available_liquidity
+        .checked_add(repayment.amount)
+        .ok_or(RiskError::MathOverflow)?;
+    Ok(repayment)
+}
+
+/// Debt a position owes now, base units, rounded up.
+pub fn position_debt(debt_reserve: &Reserve, position: &Position) -> Result<u64> {
+    Ok(shares::debt_owed(
+        position.debt_shares,
+        debt_reserve.lending.borrow_index.into(),
+    )?)
+}
+
+/// The check of every borrow and collateral withdrawal, at conservative
+/// prices: collateral at `min(spot, ema)`, debt at `max(spot, ema)`, and
+/// `debt_value <= collateral_value × max_ltv`.
+pub fn require_within_max_ltv(
+    position: &Position,
+    collateral_reserve: &Reserve,
+    collateral_price: &OraclePrice,
+    debt_reserve: &Reserve,
+    debt_price: &OraclePrice,
+) -> Result<()> {
+    let debt = position_debt(debt_reserve, position)?;
+    if debt == 0 {
+        return Ok(());
+    }
+    let collateral_value = health::token_value(
+        position.collateral_amount,
+        collateral_reserve.mint_decimals,
+        collateral_price.collateral_price(),
+    )?;
+    let debt_value =
+        health::token_value(debt, debt_reserve.mint_decimals, debt_price.debt_price())?;
+    require!(
+        health::within_ltv(
+            collateral_value,
+            debt_value,
+            collateral_reserve.calibrated.max_ltv_bps
+        )?,
+        RiskError::MaxLtvExceeded
+    );
+    Ok(())
+}
