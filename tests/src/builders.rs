@@ -399,3 +399,23 @@ pub fn close_position(owner: Pubkey, position: Pubkey) -> Instruction {
         instruction::ClosePosition {},
     )
 }
+
+pub fn claim_protocol_fees(
+    market: Pubkey,
+    asset: &ReserveFixture,
+    treasury_token_account: Pubkey,
+) -> Instruction {
+    build(
+        accounts::ClaimProtocolFees {
+            market,
+            reserve: asset.reserve,
+            mint: asset.mint,
+            vault: asset.vault,
+            treasury_token_account,
+            token_program: asset.token_program,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::ClaimProtocolFees {},
+    )
+}

@@ -146,6 +146,10 @@ pub enum RiskError {
     NothingToRepay,
     #[msg("Supply shares are worth nothing: deposits would be given away")]
     SupplyPoolWorthless,
+    #[msg("Token account is not owned by the market's treasury")]
+    WrongTreasury,
+    #[msg("No protocol fees can be claimed now")]
+    NothingToClaim,
 }
 
 impl From<crate::math::MathError> for anchor_lang::error::Error {

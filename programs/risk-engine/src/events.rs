@@ -225,3 +225,10 @@ pub struct PositionClosed {
     pub position: Pubkey,
     pub owner: Pubkey,
 }
+
+#[event]
+pub struct ProtocolFeesClaimed {
+    pub reserve: Pubkey,
+    pub treasury_token_account: Pubkey,
+    pub amount: u64,
+}

@@ -206,3 +206,19 @@ pub fn require_within_max_ltv(
     );
     Ok(())
 }
+
+/// Moves the protocol's accrued fees out of the suppliers' liquidity: the
+/// whole units owed, as far as liquidity not lent out allows. The pool's
+/// value does not change, since both the fees and the liquidity fall.
+pub fn claim_protocol_fees(reserve: &mut Reserve) -> Result<u64> {
+    let fees: I80F48 = reserve.lending.protocol_fees.into();
+    let owed: u64 = fees
+        .floor()
+        .checked_to_num()
+        .ok_or(RiskError::MathOverflow)?;
+    let amount = owed.min(reserve.lending.available_liquidity);
+    require!(amount > 0, RiskError::NothingToClaim);
+    reserve.lending.protocol_fees = (fees - I80F48::from_num(amount)).into();
+    reserve.lending.available_liquidity -= amount;
+    Ok(amount)
+}

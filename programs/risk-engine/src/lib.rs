@@ -84,6 +84,11 @@ pub mod risk_engine {
         ReportDepth::handler(ctx, depth_quote)
     }
 
+    // Protocol fees (permissionless, paid only to the treasury).
+    pub fn claim_protocol_fees(ctx: Context<ClaimProtocolFees>) -> Result<()> {
+        ClaimProtocolFees::handler(ctx)
+    }
+
     // Suppliers.
     pub fn supply(ctx: Context<Supply>, amount: u64) -> Result<()> {
         Supply::handler(ctx, amount)

@@ -664,4 +664,25 @@ async fn a_long_multi_user_scenario_conserves_tokens_and_books() {
         "left {left}, fees {fees}"
     );
     f.assert_vault_matches(&t22).await;
+
+    // The fees go to the treasury, and only there.
+    let wrong = f.users[0].t22_account;
+    let ix = builders::claim_protocol_fees(f.market, &t22, wrong);
+    f.assert_rejected(&[ix], &[], RiskError::WrongTreasury, &[t22.reserve])
+        .await;
+    let treasury = f
+        .create_token_account(t22.mint, f.treasury, t22.token_program)
+        .await;
+    let claim = builders::claim_protocol_fees(f.market, &t22, treasury);
+    let claimed: ProtocolFeesClaimed = f.send(&[claim], &[]).await.unwrap().one();
+    assert_eq!(claimed.amount, fees.floor() as u64);
+    assert_eq!(f.token_balance(treasury).await, claimed.amount);
+    assert!(
+        f.token_balance(t22.vault).await <= 10,
+        "only rounding dust stays"
+    );
+    f.assert_vault_matches(&t22).await;
+    let ix = builders::claim_protocol_fees(f.market, &t22, treasury);
+    f.assert_rejected(&[ix], &[], RiskError::NothingToClaim, &[t22.reserve])
+        .await;
 }
