@@ -74,6 +74,10 @@ pub struct TestFixture {
     nonce: u32,
 }
 
+/// One row of a table of refusals: how to break a valid value, and the
+/// error the program must answer with.
+pub type BreakCase<T, E = risk_engine::error::RiskError> = (fn(&mut T), E);
+
 pub const USER_COUNT: usize = 3;
 pub const USER_TOKENS: u64 = 1_000_000;
 
@@ -275,7 +279,7 @@ impl TestFixture {
     pub async fn assert_each_rejected<T: Clone, E: Into<u32> + Copy>(
         &mut self,
         good: &T,
-        cases: &[(fn(&mut T), E)],
+        cases: &[BreakCase<T, E>],
         signer: &Keypair,
         watched: &[Pubkey],
         build: impl Fn(T) -> Instruction,

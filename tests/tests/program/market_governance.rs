@@ -7,6 +7,7 @@ use risk_engine::error::RiskError;
 use risk_engine::events::*;
 use risk_engine::pda;
 use risk_engine::state::LiquidationConfig;
+use risk_engine_tests::fixture::BreakCase;
 use risk_engine_tests::{builders, error_code, presets, TestFixture};
 use solana_sdk::signature::{Keypair, Signer};
 
@@ -238,7 +239,7 @@ async fn liquidation_config_is_validated_and_emitted() {
     assert_eq!((event.old, event.new), (presets::liquidation(), new));
     assert_eq!(f.market_state().await.liquidation, new);
 
-    let cases: Vec<(fn(&mut LiquidationConfig), RiskError)> = vec![
+    let cases: Vec<BreakCase<LiquidationConfig>> = vec![
         (
             |c| c.close_factor_bps = 10_001,
             RiskError::CloseFactorOutOfRange,

@@ -9,6 +9,7 @@ use risk_engine::error::RiskError;
 use risk_engine::events::*;
 use risk_engine::pda;
 use risk_engine::state::*;
+use risk_engine_tests::fixture::BreakCase;
 use risk_engine_tests::fixture::{SOL_USD_FEED, USDC_USD_FEED};
 use risk_engine_tests::{builders, error_code, presets, tokens, TestFixture};
 use solana_sdk::signature::{Keypair, Signer};
@@ -274,7 +275,7 @@ async fn set_risk_bounds_rejects_each_broken_rule_and_changes_nothing() {
     let mut f = TestFixture::new().await;
     let authority = f.authority.insecure_clone();
     let (market, reserve) = (f.market, f.spl.reserve);
-    let cases: Vec<(fn(&mut RiskBounds), RiskError)> = vec![
+    let cases: Vec<BreakCase<RiskBounds>> = vec![
         (|b| b.lt_min_bps = 0, RiskError::ThresholdBoundsInvalid),
         (|b| b.lt_min_bps = 8_900, RiskError::ThresholdBoundsInvalid),
         (|b| b.lt_max_bps = 9_950, RiskError::ThresholdBoundsInvalid),
@@ -358,7 +359,7 @@ async fn calibration_params_are_validated_stored_and_emitted() {
     assert_eq!((event.old, event.new), (presets::calibration(), new));
     assert_eq!(f.reserve_state(reserve).await.calibration, new);
 
-    let cases: Vec<(fn(&mut CalibrationParams), RiskError)> = vec![
+    let cases: Vec<BreakCase<CalibrationParams>> = vec![
         (|c| c.horizon_secs = 59, RiskError::HorizonOutOfRange),
         (
             |c| c.quantile_z_milli = 10_001,
@@ -428,7 +429,7 @@ async fn oracle_config_change_of_feed_resets_the_price_history() {
     assert_eq!(state.oracle.feed_id, [9; 32]);
     assert_eq!(state.calibrated.last_publish_time, 0);
 
-    let cases: Vec<(fn(&mut OracleConfig), RiskError)> = vec![
+    let cases: Vec<BreakCase<OracleConfig>> = vec![
         (|o| o.feed_id = [0; 32], RiskError::FeedIdMissing),
         (
             |o| o.max_age_secs = 3_601,
@@ -469,7 +470,7 @@ async fn interest_model_and_depth_reporter_are_stored_and_emitted() {
     assert_eq!((event.old, event.new), (presets::interest(), model));
     assert_eq!(f.reserve_state(reserve).await.interest, model);
 
-    let cases: Vec<(fn(&mut InterestModel), RiskError)> = vec![
+    let cases: Vec<BreakCase<InterestModel>> = vec![
         (
             |m| m.base_rate_bps = 100_001,
             RiskError::InterestRateOutOfRange,

@@ -14,6 +14,19 @@ fn code(error: RiskError) -> Option<u32> {
     Some(error.into())
 }
 
+/// A named way to break a valid value, and the error validation must give.
+type Case<T> = (&'static str, fn(&mut T), RiskError);
+
+/// Checks that `good` validates and that each case breaks it with its error.
+fn assert_each_breaks<T: Copy>(good: T, validate: fn(&T) -> Result<()>, cases: Vec<Case<T>>) {
+    assert_eq!(error_code(validate(&good)), None);
+    for (name, break_it, expected) in cases {
+        let mut broken = good;
+        break_it(&mut broken);
+        assert_eq!(error_code(validate(&broken)), code(expected), "{name}");
+    }
+}
+
 pub fn sample_bounds() -> RiskBounds {
     RiskBounds {
         lt_min_bps: 7_000,
@@ -29,8 +42,7 @@ pub fn sample_bounds() -> RiskBounds {
 
 #[test]
 fn risk_bounds_accept_the_sample_and_reject_each_broken_rule() {
-    assert_eq!(error_code(sample_bounds().validate()), None);
-    let cases: Vec<(&str, fn(&mut RiskBounds), RiskError)> = vec![
+    let cases: Vec<Case<RiskBounds>> = vec![
         (
             "min zero",
             |b| b.lt_min_bps = 0,
@@ -82,11 +94,7 @@ fn risk_bounds_accept_the_sample_and_reject_each_broken_rule() {
             RiskError::LtvBufferOutOfRange,
         ),
     ];
-    for (name, break_it, expected) in cases {
-        let mut bounds = sample_bounds();
-        break_it(&mut bounds);
-        assert_eq!(error_code(bounds.validate()), code(expected), "{name}");
-    }
+    assert_each_breaks(sample_bounds(), RiskBounds::validate, cases);
 }
 
 #[test]
@@ -124,8 +132,7 @@ pub fn sample_calibration() -> CalibrationParams {
 
 #[test]
 fn calibration_params_reject_each_broken_rule() {
-    assert_eq!(error_code(sample_calibration().validate()), None);
-    let cases: Vec<(&str, fn(&mut CalibrationParams), RiskError)> = vec![
+    let cases: Vec<Case<CalibrationParams>> = vec![
         (
             "horizon short",
             |c| c.horizon_secs = 59,
@@ -187,11 +194,7 @@ fn calibration_params_reject_each_broken_rule() {
             RiskError::DepthParamsOutOfRange,
         ),
     ];
-    for (name, break_it, expected) in cases {
-        let mut params = sample_calibration();
-        break_it(&mut params);
-        assert_eq!(error_code(params.validate()), code(expected), "{name}");
-    }
+    assert_each_breaks(sample_calibration(), CalibrationParams::validate, cases);
 }
 
 #[test]
@@ -203,8 +206,7 @@ fn oracle_config_rejects_each_broken_rule() {
         min_verification: VERIFICATION_FULL,
         _padding: 0,
     };
-    assert_eq!(error_code(good.validate()), None);
-    let cases: Vec<(&str, fn(&mut OracleConfig), RiskError)> = vec![
+    let cases: Vec<Case<OracleConfig>> = vec![
         (
             "zero feed",
             |o| o.feed_id = [0; 32],
@@ -236,11 +238,7 @@ fn oracle_config_rejects_each_broken_rule() {
             RiskError::VerificationLevelOutOfRange,
         ),
     ];
-    for (name, break_it, expected) in cases {
-        let mut config = good;
-        break_it(&mut config);
-        assert_eq!(error_code(config.validate()), code(expected), "{name}");
-    }
+    assert_each_breaks(good, OracleConfig::validate, cases);
 }
 
 #[test]
@@ -254,8 +252,7 @@ fn interest_model_rejects_each_broken_rule() {
         kink_utilization_bps: 8_000,
         reserve_factor_bps: 1_000,
     };
-    assert_eq!(error_code(good.validate()), None);
-    let cases: Vec<(&str, fn(&mut InterestModel), RiskError)> = vec![
+    let cases: Vec<Case<InterestModel>> = vec![
         (
             "rate too high",
             |m| m.slope2_bps = 100_000,
@@ -277,11 +274,7 @@ fn interest_model_rejects_each_broken_rule() {
             RiskError::ReserveFactorOutOfRange,
         ),
     ];
-    for (name, break_it, expected) in cases {
-        let mut model = good;
-        break_it(&mut model);
-        assert_eq!(error_code(model.validate()), code(expected), "{name}");
-    }
+    assert_each_breaks(good, InterestModel::validate, cases);
 }
 
 #[test]
@@ -293,8 +286,7 @@ fn liquidation_config_rejects_each_broken_rule() {
         protocol_fee_share_bps: 1_000,
         _padding: 0,
     };
-    assert_eq!(error_code(good.validate()), None);
-    let cases: Vec<(&str, fn(&mut LiquidationConfig), RiskError)> = vec![
+    let cases: Vec<Case<LiquidationConfig>> = vec![
         (
             "close 0",
             |c| c.close_factor_bps = 0,
@@ -316,9 +308,5 @@ fn liquidation_config_rejects_each_broken_rule() {
             RiskError::ProtocolFeeShareOutOfRange,
         ),
     ];
-    for (name, break_it, expected) in cases {
-        let mut config = good;
-        break_it(&mut config);
-        assert_eq!(error_code(config.validate()), code(expected), "{name}");
-    }
+    assert_each_breaks(good, LiquidationConfig::validate, cases);
 }
