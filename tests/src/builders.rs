@@ -419,3 +419,47 @@ pub fn claim_protocol_fees(
         instruction::ClaimProtocolFees {},
     )
 }
+
+/// A liquidator's token accounts for one position's two mints, and the
+/// treasury's account of the collateral mint.
+#[derive(Debug, Clone, Copy)]
+pub struct LiquidatorAccounts {
+    pub liquidator: Pubkey,
+    pub collateral_account: Pubkey,
+    pub debt_account: Pubkey,
+    pub treasury_collateral_account: Pubkey,
+}
+
+pub fn liquidate(
+    p: &PricedPosition,
+    l: &LiquidatorAccounts,
+    max_repay: u64,
+    min_collateral_out: u64,
+) -> Instruction {
+    build(
+        accounts::Liquidate {
+            liquidator: l.liquidator,
+            market: p.market,
+            position: p.position,
+            collateral_reserve: p.collateral.reserve,
+            debt_reserve: p.debt.reserve,
+            collateral_price: p.collateral.price_account,
+            debt_price: p.debt.price_account,
+            collateral_mint: p.collateral.mint,
+            collateral_vault: p.collateral.vault,
+            debt_mint: p.debt.mint,
+            debt_vault: p.debt.vault,
+            liquidator_collateral_account: l.collateral_account,
+            liquidator_debt_account: l.debt_account,
+            treasury_collateral_account: l.treasury_collateral_account,
+            collateral_token_program: p.collateral.token_program,
+            debt_token_program: p.debt.token_program,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::Liquidate {
+            max_repay,
+            min_collateral_out,
+        },
+    )
+}

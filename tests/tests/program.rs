@@ -5,6 +5,7 @@ mod program {
     pub mod calibration;
     pub mod init;
     pub mod lending;
+    pub mod liquidation;
     pub mod market_governance;
     pub mod reserve_governance;
 }

@@ -150,6 +150,18 @@ pub enum RiskError {
     WrongTreasury,
     #[msg("No protocol fees can be claimed now")]
     NothingToClaim,
+
+    // Liquidation.
+    #[msg("Liquidations are paused")]
+    LiquidationsPaused,
+    #[msg("Position is healthy: health factor is at least 1")]
+    PositionHealthy,
+    #[msg("A position's owner cannot liquidate it")]
+    SelfLiquidation,
+    #[msg("Collateral to the liquidator is below its min_collateral_out")]
+    CollateralOutBelowMinimum,
+    #[msg("This partial liquidation would leave dust; repay more or all of the debt")]
+    LiquidationLeavesDust,
 }
 
 impl From<crate::math::MathError> for anchor_lang::error::Error {

@@ -232,3 +232,30 @@ pub struct ProtocolFeesClaimed {
     pub treasury_token_account: Pubkey,
     pub amount: u64,
 }
+
+/// Everything an indexer needs about one liquidation. Prices are spot, in
+/// quote units per whole token; health factors are plain ratios.
+#[event]
+pub struct Liquidated {
+    pub position: Pubkey,
+    pub liquidator: Pubkey,
+    pub collateral_price: WrappedI80F48,
+    pub collateral_conf: WrappedI80F48,
+    pub debt_price: WrappedI80F48,
+    pub debt_conf: WrappedI80F48,
+    /// Threshold the health was measured with (`lt_min` if calibration was stale).
+    pub threshold_bps: u16,
+    pub health_before: WrappedI80F48,
+    pub health_after: WrappedI80F48,
+    /// Debt repaid by the liquidator, debt base units.
+    pub repaid: u64,
+    /// Collateral taken from the position, collateral base units.
+    pub seized: u64,
+    /// Bonus part of `seized`.
+    pub bonus: u64,
+    /// Part of `seized` sent to the treasury.
+    pub protocol_fee: u64,
+    pub to_liquidator: u64,
+    /// Debt written off against suppliers, debt base units.
+    pub deficit: u64,
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod lending;
+pub mod liquidation;
 pub mod math;
 pub mod oracle;
 pub mod pda;
@@ -115,5 +116,14 @@ pub mod risk_engine {
     }
     pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
         ClosePosition::handler(ctx)
+    }
+
+    // Liquidators.
+    pub fn liquidate(
+        ctx: Context<Liquidate>,
+        max_repay: u64,
+        min_collateral_out: u64,
+    ) -> Result<()> {
+        Liquidate::handler(ctx, max_repay, min_collateral_out)
     }
 }

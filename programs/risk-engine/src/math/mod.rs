@@ -4,6 +4,7 @@
 pub mod fixed_point;
 pub mod health;
 pub mod interest;
+pub mod liquidation;
 pub mod shares;
 pub mod threshold;
 pub mod volatility;

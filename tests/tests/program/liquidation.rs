@@ -1,0 +1,554 @@
+//! `liquidate` through real transactions: the worked check, close factor,
+//! dust, collateral cap and bad debt, calibration-driven liquidations, and
+//! every refusal.
+
+use anchor_lang::prelude::Pubkey;
+use fixed::types::I80F48;
+use risk_engine::constants::PAUSE_LIQUIDATIONS;
+use risk_engine::error::RiskError;
+use risk_engine::events::Liquidated;
+use risk_engine::lending::supply_pool_value;
+use risk_engine::state::RiskBounds;
+use risk_engine_tests::builders::{self, LiquidatorAccounts, PricedPosition};
+use risk_engine_tests::fixture::ReserveFixture;
+use risk_engine_tests::TestFixture;
+use solana_sdk::signature::{Keypair, Signer};
+
+const SOL: u64 = 1_000_000_000;
+const USDC: u64 = 1_000_000;
+/// Pyth prices with exponent -8.
+const DOLLAR: i64 = 100_000_000;
+
+/// The design's worked setup: 10 SOL of collateral, 17,000 USDC of debt,
+/// LT 83 % (pinned by the bounds), bonus 5 %, protocol share 10 %.
+/// Borrowed at $2,500, then the price is set to `price_dollars`.
+struct Setup {
+    f: TestFixture,
+    p: PricedPosition,
+    owner: Keypair,
+    liquidator: Keypair,
+    accounts: LiquidatorAccounts,
+}
+
+async fn setup(bounds: RiskBounds, price_dollars: i64) -> Setup {
+    let mut f = TestFixture::new().await;
+    let (spl, t22) = (f.spl, f.t22);
+    let authority = f.authority.pubkey();
+    f.send_as_authority(&[builders::set_risk_bounds(
+        authority,
+        f.market,
+        spl.reserve,
+        bounds,
+    )])
+    .await
+    .unwrap();
+    let supplier = f.users[0].keypair.insecure_clone();
+    let ix = builders::supply(
+        supplier.pubkey(),
+        f.market,
+        &t22,
+        f.users[0].t22_account,
+        100_000 * USDC,
+    );
+    f.send(&[ix], &[&supplier]).await.unwrap();
+
+    let owner = f.users[1].keypair.insecure_clone();
+    let p = f.open_position(&owner, 0, spl, t22).await;
+    let ix = builders::deposit_collateral(
+        owner.pubkey(),
+        p.position,
+        &spl,
+        f.users[1].spl_account,
+        10 * SOL,
+    );
+    f.send(&[ix], &[&owner]).await.unwrap();
+    f.publish_now(&spl, 2_500 * DOLLAR).await;
+    f.send(
+        &[builders::borrow(&p, f.users[1].t22_account, 17_000 * USDC)],
+        &[&owner],
+    )
+    .await
+    .unwrap();
+    f.publish_now(&spl, price_dollars * DOLLAR).await;
+
+    let liquidator = f.users[2].keypair.insecure_clone();
+    let treasury_account = f
+        .create_token_account(spl.mint, f.treasury, spl.token_program)
+        .await;
+    let accounts = LiquidatorAccounts {
+        liquidator: liquidator.pubkey(),
+        collateral_account: f.users[2].spl_account,
+        debt_account: f.users[2].t22_account,
+        treasury_collateral_account: treasury_account,
+    };
+    Setup {
+        f,
+        p,
+        owner,
+        liquidator,
+        accounts,
+    }
+}
+
+fn pinned_bounds() -> RiskBounds {
+    RiskBounds {
+        lt_min_bps: 8_300,
+        lt_max_bps: 8_300,
+        max_tighten_bps_per_hour: 200,
+        max_loosen_bps_per_hour: 25,
+        bonus_min_bps: 500,
+        bonus_max_bps: 500,
+        ltv_buffer_bps: 500,
+        _padding: 0,
+    }
+}
+
+fn ratio(value: risk_engine::state::WrappedI80F48) -> f64 {
+    I80F48::from(value).to_num()
+}
+
+async fn balances(s: &mut Setup) -> [u64; 4] {
+    let a = s.accounts;
+    [
+        s.f.token_balance(a.collateral_account).await,
+        s.f.token_balance(a.debt_account).await,
+        s.f.token_balance(a.treasury_collateral_account).await,
+        s.f.token_balance(s.p.debt.vault).await,
+    ]
+}
+
+async fn assert_books(f: &mut TestFixture, assets: [ReserveFixture; 2]) {
+    for asset in assets {
+        f.assert_vault_matches(&asset).await;
+    }
+}
+
+#[tokio::test]
+async fn the_design_worked_check_through_real_transactions() {
+    let mut s = setup(pinned_bounds(), 2_000).await;
+    let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
+    let before = balances(&mut s).await;
+
+    // One unit short of the liquidator's minimum: refused, nothing moves.
+    let ix = builders::liquidate(&p, &a, u64::MAX, 4_441_250_001);
+    let watched = [p.position, p.collateral.reserve, p.debt.reserve];
+    s.f.assert_rejected(
+        &[ix],
+        &[&liquidator],
+        RiskError::CollateralOutBelowMinimum,
+        &watched,
+    )
+    .await;
+
+    let ix = builders::liquidate(&p, &a, u64::MAX, 4_441_250_000);
+    let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
+    assert_eq!(event.threshold_bps, 8_300);
+    assert!((ratio(event.health_before) - 0.9765).abs() < 0.0001);
+    assert_eq!(event.repaid, 8_500 * USDC);
+    assert_eq!(event.seized, 4_462_500_000);
+    assert_eq!(event.protocol_fee, 21_250_000);
+    assert_eq!(event.to_liquidator, 4_441_250_000);
+    assert_eq!(event.bonus, 212_500_000);
+    assert_eq!(event.deficit, 0);
+    assert!((ratio(event.health_after) - 1.0814).abs() < 0.0001);
+    assert_eq!(ratio(event.collateral_price), 2_000.0);
+    assert_eq!(ratio(event.debt_price), 1.0);
+
+    let after = balances(&mut s).await;
+    assert_eq!(after[0], before[0] + 4_441_250_000, "liquidator's SOL");
+    assert_eq!(after[1], before[1] - 8_500 * USDC, "liquidator's USDC");
+    assert_eq!(after[2], before[2] + 21_250_000, "treasury's SOL");
+    assert_eq!(after[3], before[3] + 8_500 * USDC, "USDC vault");
+    let position = s.f.position_state(p.position).await;
+    assert_eq!(position.collateral_amount, 10 * SOL - 4_462_500_000);
+    assert_eq!(position.debt_shares, 8_500 * USDC);
+    assert_books(&mut s.f, [p.collateral, p.debt]).await;
+
+    // Now healthy: a second liquidation is refused.
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
+        .await;
+}
+
+#[tokio::test]
+async fn below_the_full_liquidation_level_all_debt_may_go() {
+    // $1,800: HF 0.879 < 0.95.
+    let mut s = setup(pinned_bounds(), 1_800).await;
+    let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
+    assert_eq!(event.repaid, 17_000 * USDC);
+    // 17,000 / 1,800 × 1.05 = 9.916666666 SOL, rounded down.
+    assert_eq!(event.seized, 9_916_666_666);
+    assert_eq!(event.deficit, 0);
+    let position = s.f.position_state(p.position).await;
+    assert_eq!(position.debt_shares, 0);
+    assert_eq!(position.collateral_amount, 10 * SOL - 9_916_666_666);
+    assert_books(&mut s.f, [p.collateral, p.debt]).await;
+
+    // The owner takes the rest back without any price.
+    let owner = s.owner.insecure_clone();
+    let ix =
+        builders::withdraw_collateral(&p, s.f.users[1].spl_account, position.collateral_amount);
+    s.f.send(&[ix], &[&owner]).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_partial_liquidation_may_not_leave_dust() {
+    let mut s = setup(pinned_bounds(), 1_800).await;
+    let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
+    // Leaving $0.50 of debt, under the $1 dust value.
+    let ix = builders::liquidate(&p, &a, 17_000 * USDC - 500_000, 0);
+    let watched = [p.position, p.collateral.reserve, p.debt.reserve];
+    s.f.assert_rejected(
+        &[ix],
+        &[&liquidator],
+        RiskError::LiquidationLeavesDust,
+        &watched,
+    )
+    .await;
+    // Leaving $2 is fine.
+    let ix = builders::liquidate(&p, &a, 17_000 * USDC - 2 * USDC, 0);
+    s.f.send(&[ix], &[&liquidator]).await.unwrap();
+    assert_books(&mut s.f, [p.collateral, p.debt]).await;
+}
+
+#[tokio::test]
+async fn collateral_runs_out_and_the_rest_is_bad_debt_taken_from_suppliers() {
+    // $1,500: 10 SOL = $15,000 buys back at most 15,000 / 1.05 of the 17,000 owed.
+    let mut s = setup(pinned_bounds(), 1_500).await;
+    let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
+    let pool_before = supply_pool_value(&s.f.reserve_state(p.debt.reserve).await);
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
+    assert_eq!(event.seized, 10 * SOL);
+    // 15,000 / 1.05 = 14,285.714285..., rounded up.
+    assert_eq!(event.repaid, 14_285_714_286);
+    assert_eq!(event.deficit, 17_000 * USDC - 14_285_714_286);
+
+    let reserve = s.f.reserve_state(p.debt.reserve).await;
+    assert_eq!(reserve.lending.deficit, event.deficit);
+    assert_eq!(reserve.lending.debt_shares, 0);
+    let pool_after = supply_pool_value(&reserve);
+    assert_eq!(
+        pool_before - pool_after,
+        I80F48::from_num(event.deficit),
+        "suppliers lose exactly the deficit"
+    );
+    let position = s.f.position_state(p.position).await;
+    assert_eq!(
+        (position.collateral_amount, position.debt_shares),
+        (0, 0),
+        "nothing left on a dead position"
+    );
+    assert_books(&mut s.f, [p.collateral, p.debt]).await;
+
+    // The emptied position can be closed.
+    let owner = s.owner.insecure_clone();
+    s.f.send(
+        &[builders::close_position(owner.pubkey(), p.position)],
+        &[&owner],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_crash_seen_by_refresh_reserve_makes_a_position_liquidatable() {
+    // Wide bounds and fast rates so one refresh moves the threshold a lot.
+    let bounds = RiskBounds {
+        lt_min_bps: 7_000,
+        lt_max_bps: 8_800,
+        max_tighten_bps_per_hour: 10_000,
+        max_loosen_bps_per_hour: 10_000,
+        bonus_min_bps: 500,
+        bonus_max_bps: 500,
+        ltv_buffer_bps: 500,
+        _padding: 0,
+    };
+    let mut f = TestFixture::new().await;
+    let (spl, t22) = (f.spl, f.t22);
+    let authority = f.authority.pubkey();
+    f.send_as_authority(&[builders::set_risk_bounds(
+        authority,
+        f.market,
+        spl.reserve,
+        bounds,
+    )])
+    .await
+    .unwrap();
+    // Calm: seed, then a quiet hour lifts the threshold to lt_max.
+    f.refresh(&spl).await.unwrap();
+    f.advance_clock(3_600).await;
+    f.republish_prices().await;
+    f.refresh(&spl).await.unwrap();
+    assert_eq!(
+        f.reserve_state(spl.reserve)
+            .await
+            .calibrated
+            .liquidation_threshold_bps,
+        8_800
+    );
+
+    let supplier = f.users[0].keypair.insecure_clone();
+    let ix = builders::supply(
+        supplier.pubkey(),
+        f.market,
+        &t22,
+        f.users[0].t22_account,
+        100_000 * USDC,
+    );
+    f.send(&[ix], &[&supplier]).await.unwrap();
+    let owner = f.users[1].keypair.insecure_clone();
+    let p = f.open_position(&owner, 0, spl, t22).await;
+    let ix = builders::deposit_collateral(
+        owner.pubkey(),
+        p.position,
+        &spl,
+        f.users[1].spl_account,
+        10 * SOL,
+    );
+    f.send(&[ix], &[&owner]).await.unwrap();
+    // Max LTV 83 % of $1,500.
+    f.send(
+        &[builders::borrow(&p, f.users[1].t22_account, 1_245 * USDC)],
+        &[&owner],
+    )
+    .await
+    .unwrap();
+
+    // -5 % in an hour: at the old threshold (88 %) still healthy.
+    f.advance_clock(3_600).await;
+    f.publish_now(&spl, 14_250_000_000).await;
+    f.publish_now(&t22, DOLLAR).await;
+    let liquidator = f.users[2].keypair.insecure_clone();
+    let treasury_account = f
+        .create_token_account(spl.mint, f.treasury, spl.token_program)
+        .await;
+    let a = LiquidatorAccounts {
+        liquidator: liquidator.pubkey(),
+        collateral_account: f.users[2].spl_account,
+        debt_account: f.users[2].t22_account,
+        treasury_collateral_account: treasury_account,
+    };
+    let watched = [p.position, spl.reserve, t22.reserve];
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
+        .await;
+
+    // The keeper refreshes: volatility jumps, the threshold tightens below
+    // the position's LTV, and the same liquidation now goes through.
+    f.refresh(&spl).await.unwrap();
+    let threshold = f
+        .reserve_state(spl.reserve)
+        .await
+        .calibrated
+        .liquidation_threshold_bps;
+    assert!(threshold < 8_300, "threshold tightened to {threshold}");
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    let event: Liquidated = f.send(&[ix], &[&liquidator]).await.unwrap().one();
+    assert_eq!(event.threshold_bps, threshold);
+    assert!(ratio(event.health_before) < 1.0);
+    assert!(ratio(event.health_after) > ratio(event.health_before));
+    assert_books(&mut f, [spl, t22]).await;
+}
+
+#[tokio::test]
+async fn a_stale_calibration_falls_back_to_lt_min() {
+    let bounds = RiskBounds {
+        lt_min_bps: 7_000,
+        lt_max_bps: 8_800,
+        ..pinned_bounds()
+    };
+    let mut f = TestFixture::new().await;
+    let (spl, t22) = (f.spl, f.t22);
+    let authority = f.authority.pubkey();
+    let fast = RiskBounds {
+        max_loosen_bps_per_hour: 10_000,
+        ..bounds
+    };
+    f.send_as_authority(&[builders::set_risk_bounds(
+        authority,
+        f.market,
+        spl.reserve,
+        fast,
+    )])
+    .await
+    .unwrap();
+    f.refresh(&spl).await.unwrap();
+    f.advance_clock(3_600).await;
+    f.republish_prices().await;
+    f.refresh(&spl).await.unwrap();
+    assert_eq!(
+        f.reserve_state(spl.reserve)
+            .await
+            .calibrated
+            .liquidation_threshold_bps,
+        8_800
+    );
+
+    let supplier = f.users[0].keypair.insecure_clone();
+    let ix = builders::supply(
+        supplier.pubkey(),
+        f.market,
+        &t22,
+        f.users[0].t22_account,
+        100_000 * USDC,
+    );
+    f.send(&[ix], &[&supplier]).await.unwrap();
+    let owner = f.users[1].keypair.insecure_clone();
+    let p = f.open_position(&owner, 0, spl, t22).await;
+    let ix = builders::deposit_collateral(
+        owner.pubkey(),
+        p.position,
+        &spl,
+        f.users[1].spl_account,
+        10 * SOL,
+    );
+    f.send(&[ix], &[&owner]).await.unwrap();
+    // LTV 80 %: healthy at 88 %, not at 70 %.
+    f.send(
+        &[builders::borrow(&p, f.users[1].t22_account, 1_200 * USDC)],
+        &[&owner],
+    )
+    .await
+    .unwrap();
+
+    let liquidator = f.users[2].keypair.insecure_clone();
+    let treasury_account = f
+        .create_token_account(spl.mint, f.treasury, spl.token_program)
+        .await;
+    let a = LiquidatorAccounts {
+        liquidator: liquidator.pubkey(),
+        collateral_account: f.users[2].spl_account,
+        debt_account: f.users[2].t22_account,
+        treasury_collateral_account: treasury_account,
+    };
+    let watched = [p.position, spl.reserve, t22.reserve];
+    f.assert_rejected(
+        &[builders::liquidate(&p, &a, u64::MAX, 0)],
+        &[&liquidator],
+        RiskError::PositionHealthy,
+        &watched,
+    )
+    .await;
+
+    // An hour and a second without a refresh: the calibration is stale.
+    f.advance_clock(3_601).await;
+    f.republish_prices().await;
+    let event: Liquidated = f
+        .send(&[builders::liquidate(&p, &a, u64::MAX, 0)], &[&liquidator])
+        .await
+        .unwrap()
+        .one();
+    assert_eq!(event.threshold_bps, 7_000);
+}
+
+#[tokio::test]
+async fn bad_liquidation_input_gets_its_error_and_changes_nothing() {
+    let mut s = setup(pinned_bounds(), 2_000).await;
+    let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
+    let watched = [p.position, p.collateral.reserve, p.debt.reserve];
+
+    // The owner cannot liquidate its own position.
+    let owner = s.owner.insecure_clone();
+    let own = LiquidatorAccounts {
+        liquidator: owner.pubkey(),
+        collateral_account: s.f.users[1].spl_account,
+        debt_account: s.f.users[1].t22_account,
+        ..a
+    };
+    let ix = builders::liquidate(&p, &own, u64::MAX, 0);
+    s.f.assert_rejected(&[ix], &[&owner], RiskError::SelfLiquidation, &watched)
+        .await;
+
+    // Zero repay.
+    let ix = builders::liquidate(&p, &a, 0, 0);
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::ZeroAmount, &watched)
+        .await;
+
+    // Swapped price accounts.
+    let swapped = PricedPosition {
+        collateral: ReserveFixture {
+            price_account: p.debt.price_account,
+            ..p.collateral
+        },
+        debt: ReserveFixture {
+            price_account: p.collateral.price_account,
+            ..p.debt
+        },
+        ..p
+    };
+    let ix = builders::liquidate(&swapped, &a, u64::MAX, 0);
+    s.f.assert_rejected(
+        &[ix],
+        &[&liquidator],
+        RiskError::OracleFeedMismatch,
+        &watched,
+    )
+    .await;
+
+    // A vault that is not the reserve's (a look-alike account of the same mint).
+    let stranger = Pubkey::new_unique();
+    let look_alike =
+        s.f.create_token_account(p.collateral.mint, stranger, p.collateral.token_program)
+            .await;
+    let wrong_vault = PricedPosition {
+        collateral: ReserveFixture {
+            vault: look_alike,
+            ..p.collateral
+        },
+        ..p
+    };
+    let ix = builders::liquidate(&wrong_vault, &a, u64::MAX, 0);
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::WrongVault, &watched)
+        .await;
+
+    // A treasury account that is not the treasury's.
+    let not_treasury = LiquidatorAccounts {
+        treasury_collateral_account: look_alike,
+        ..a
+    };
+    let ix = builders::liquidate(&p, &not_treasury, u64::MAX, 0);
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::WrongTreasury, &watched)
+        .await;
+
+    // Paused liquidations.
+    let guardian = s.f.guardian.insecure_clone();
+    let market = s.f.market;
+    s.f.send(
+        &[builders::set_pause(
+            guardian.pubkey(),
+            market,
+            PAUSE_LIQUIDATIONS,
+        )],
+        &[&guardian],
+    )
+    .await
+    .unwrap();
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    s.f.assert_rejected(
+        &[ix],
+        &[&liquidator],
+        RiskError::LiquidationsPaused,
+        &watched,
+    )
+    .await;
+    let authority = s.f.authority.pubkey();
+    s.f.send_as_authority(&[builders::set_pause(authority, market, 0)])
+        .await
+        .unwrap();
+
+    // Stale price: a minute and a second later.
+    s.f.advance_clock(61).await;
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::OraclePriceStale, &watched)
+        .await;
+
+    // A healthy position: price back to $2,500.
+    s.f.publish_now(&p.collateral, 2_500 * DOLLAR).await;
+    s.f.publish_now(&p.debt, DOLLAR).await;
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
+        .await;
+}
