@@ -8,8 +8,19 @@ use crate::constants::*;
 use crate::error::RiskError;
 
 /// How a reserve reads its Pyth feed.
-#[zero_copy]
-#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
+#[repr(C)]
+#[derive(
+    Copy,
+    Clone,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+    AnchorSerialize,
+    AnchorDeserialize,
+    Debug,
+    PartialEq,
+    Eq,
+)]
 pub struct OracleConfig {
     /// Pyth price feed id (the 32-byte id, not an account address).
     pub feed_id: [u8; 32],
@@ -42,8 +53,19 @@ impl OracleConfig {
 }
 
 /// Bounds inside which automation may move a reserve's risk parameters.
-#[zero_copy]
-#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
+#[repr(C)]
+#[derive(
+    Copy,
+    Clone,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+    AnchorSerialize,
+    AnchorDeserialize,
+    Debug,
+    PartialEq,
+    Eq,
+)]
 pub struct RiskBounds {
     pub lt_min_bps: u16,
     pub lt_max_bps: u16,
@@ -109,8 +131,19 @@ pub fn threshold_times_bonus_fits(threshold_bps: u16, bonus_bps: u16) -> bool {
 }
 
 /// Inputs of the VaR threshold formula.
-#[zero_copy]
-#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
+#[repr(C)]
+#[derive(
+    Copy,
+    Clone,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+    AnchorSerialize,
+    AnchorDeserialize,
+    Debug,
+    PartialEq,
+    Eq,
+)]
 pub struct CalibrationParams {
     /// Size `Q` of the liquidation the slippage term is computed for, in
     /// whole quote units (USD).
@@ -172,8 +205,19 @@ impl CalibrationParams {
 }
 
 /// Kinked borrow-rate curve and caps of a reserve. Rates are per year.
-#[zero_copy]
-#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
+#[repr(C)]
+#[derive(
+    Copy,
+    Clone,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+    AnchorSerialize,
+    AnchorDeserialize,
+    Debug,
+    PartialEq,
+    Eq,
+)]
 pub struct InterestModel {
     /// Most tokens (base units) that may be supplied; `u64::MAX` for none.
     pub supply_cap: u64,
@@ -210,8 +254,19 @@ impl InterestModel {
 }
 
 /// Market-wide liquidation rules.
-#[zero_copy]
-#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
+#[repr(C)]
+#[derive(
+    Copy,
+    Clone,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+    AnchorSerialize,
+    AnchorDeserialize,
+    Debug,
+    PartialEq,
+    Eq,
+)]
 pub struct LiquidationConfig {
     /// Below this value (quote units × 10^-6) a side counts as dust.
     pub dust_value_quote_e6: u64,
@@ -248,7 +303,3 @@ const _: () = assert!(core::mem::size_of::<RiskBounds>() == 16);
 const _: () = assert!(core::mem::size_of::<CalibrationParams>() == 48);
 const _: () = assert!(core::mem::size_of::<InterestModel>() == 32);
 const _: () = assert!(core::mem::size_of::<LiquidationConfig>() == 16);
-
-#[cfg(test)]
-#[path = "config_tests.rs"]
-mod tests;

@@ -1,5 +1,8 @@
-use super::*;
+use super::config::*;
+use crate::constants::*;
+use crate::error::RiskError;
 use anchor_lang::error::Error;
+use anchor_lang::prelude::*;
 
 /// The error code a validation returned, so that a test names the exact check.
 fn error_code(result: Result<()>) -> Option<u32> {

@@ -1,4 +1,6 @@
 pub mod config;
+#[cfg(test)]
+mod config_tests;
 pub mod fixed_wrapper;
 pub mod market;
 pub mod position;

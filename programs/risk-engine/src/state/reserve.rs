@@ -6,8 +6,19 @@ use crate::constants::*;
 use crate::error::RiskError;
 
 /// The risk state that `refresh_reserve` keeps up to date.
-#[zero_copy]
-#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
+#[repr(C)]
+#[derive(
+    Copy,
+    Clone,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+    AnchorSerialize,
+    AnchorDeserialize,
+    Debug,
+    PartialEq,
+    Eq,
+)]
 pub struct CalibratedState {
     /// EWMA variance of log returns, annualised, fast half-life.
     pub fast_variance_per_year: WrappedI80F48,
@@ -37,8 +48,19 @@ pub struct CalibratedState {
 }
 
 /// Supply and borrow accounting of a reserve.
-#[zero_copy]
-#[derive(AnchorSerialize, AnchorDeserialize, Debug, PartialEq, Eq)]
+/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
+#[repr(C)]
+#[derive(
+    Copy,
+    Clone,
+    bytemuck::Pod,
+    bytemuck::Zeroable,
+    AnchorSerialize,
+    AnchorDeserialize,
+    Debug,
+    PartialEq,
+    Eq,
+)]
 pub struct LendingState {
     /// Tokens in the vault that belong to suppliers and are not lent out.
     pub available_liquidity: u64,
