@@ -30,18 +30,21 @@ struct Setup {
     accounts: LiquidatorAccounts,
 }
 
-async fn setup(bounds: RiskBounds, price_dollars: i64) -> Setup {
+/// A market whose SOL reserve has `bounds` (and, when `calibrate`, has
+/// seen a first price and a calm hour), 100,000 USDC supplied by user 0, and
+/// user 1's SOL-backed USDC position holding 10 SOL and no debt yet.
+async fn position_with_collateral(bounds: RiskBounds, calibrate: bool) -> Setup {
     let mut f = TestFixture::new().await;
     let (spl, t22) = (f.spl, f.t22);
     let authority = f.authority.pubkey();
-    f.send_as_authority(&[builders::set_risk_bounds(
-        authority,
-        f.market,
-        spl.reserve,
-        bounds,
-    )])
-    .await
-    .unwrap();
+    let ix = builders::set_risk_bounds(authority, f.market, spl.reserve, bounds);
+    f.send_as_authority(&[ix]).await.unwrap();
+    if calibrate {
+        f.refresh(&spl).await.unwrap();
+        f.advance_clock(3_600).await;
+        f.republish_prices().await;
+        f.refresh(&spl).await.unwrap();
+    }
     let supplier = f.users[0].keypair.insecure_clone();
     let ix = builders::supply(
         supplier.pubkey(),
@@ -62,14 +65,6 @@ async fn setup(bounds: RiskBounds, price_dollars: i64) -> Setup {
         10 * SOL,
     );
     f.send(&[ix], &[&owner]).await.unwrap();
-    f.publish_now(&spl, 2_500 * DOLLAR).await;
-    f.send(
-        &[builders::borrow(&p, f.users[1].t22_account, 17_000 * USDC)],
-        &[&owner],
-    )
-    .await
-    .unwrap();
-    f.publish_now(&spl, price_dollars * DOLLAR).await;
 
     let liquidator = f.users[2].keypair.insecure_clone();
     let treasury_account = f
@@ -88,6 +83,24 @@ async fn setup(bounds: RiskBounds, price_dollars: i64) -> Setup {
         liquidator,
         accounts,
     }
+}
+
+impl Setup {
+    async fn borrow(&mut self, amount: u64) {
+        let ix = builders::borrow(&self.p, self.f.users[1].t22_account, amount);
+        self.f.send(&[ix], &[&self.owner]).await.expect("borrow");
+    }
+}
+
+/// The design's worked setup: 17,000 USDC borrowed at $2,500, then the
+/// price set to `price_dollars`.
+async fn setup(bounds: RiskBounds, price_dollars: i64) -> Setup {
+    let mut s = position_with_collateral(bounds, false).await;
+    let spl = s.p.collateral;
+    s.f.publish_now(&spl, 2_500 * DOLLAR).await;
+    s.borrow(17_000 * USDC).await;
+    s.f.publish_now(&spl, price_dollars * DOLLAR).await;
+    s
 }
 
 fn pinned_bounds() -> RiskBounds {
@@ -261,96 +274,45 @@ async fn a_crash_seen_by_refresh_reserve_makes_a_position_liquidatable() {
         lt_max_bps: 8_800,
         max_tighten_bps_per_hour: 10_000,
         max_loosen_bps_per_hour: 10_000,
-        bonus_min_bps: 500,
-        bonus_max_bps: 500,
-        ltv_buffer_bps: 500,
-        _padding: 0,
+        ..pinned_bounds()
     };
-    let mut f = TestFixture::new().await;
-    let (spl, t22) = (f.spl, f.t22);
-    let authority = f.authority.pubkey();
-    f.send_as_authority(&[builders::set_risk_bounds(
-        authority,
-        f.market,
-        spl.reserve,
-        bounds,
-    )])
-    .await
-    .unwrap();
-    // Calm: seed, then a quiet hour lifts the threshold to lt_max.
-    f.refresh(&spl).await.unwrap();
-    f.advance_clock(3_600).await;
-    f.republish_prices().await;
-    f.refresh(&spl).await.unwrap();
+    let mut s = position_with_collateral(bounds, true).await;
+    let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
+    let (spl, t22) = (p.collateral, p.debt);
     assert_eq!(
-        f.reserve_state(spl.reserve)
+        s.f.reserve_state(spl.reserve)
             .await
             .calibrated
             .liquidation_threshold_bps,
         8_800
     );
-
-    let supplier = f.users[0].keypair.insecure_clone();
-    let ix = builders::supply(
-        supplier.pubkey(),
-        f.market,
-        &t22,
-        f.users[0].t22_account,
-        100_000 * USDC,
-    );
-    f.send(&[ix], &[&supplier]).await.unwrap();
-    let owner = f.users[1].keypair.insecure_clone();
-    let p = f.open_position(&owner, 0, spl, t22).await;
-    let ix = builders::deposit_collateral(
-        owner.pubkey(),
-        p.position,
-        &spl,
-        f.users[1].spl_account,
-        10 * SOL,
-    );
-    f.send(&[ix], &[&owner]).await.unwrap();
     // Max LTV 83 % of $1,500.
-    f.send(
-        &[builders::borrow(&p, f.users[1].t22_account, 1_245 * USDC)],
-        &[&owner],
-    )
-    .await
-    .unwrap();
+    s.borrow(1_245 * USDC).await;
 
     // -5 % in an hour: at the old threshold (88 %) still healthy.
-    f.advance_clock(3_600).await;
-    f.publish_now(&spl, 14_250_000_000).await;
-    f.publish_now(&t22, DOLLAR).await;
-    let liquidator = f.users[2].keypair.insecure_clone();
-    let treasury_account = f
-        .create_token_account(spl.mint, f.treasury, spl.token_program)
-        .await;
-    let a = LiquidatorAccounts {
-        liquidator: liquidator.pubkey(),
-        collateral_account: f.users[2].spl_account,
-        debt_account: f.users[2].t22_account,
-        treasury_collateral_account: treasury_account,
-    };
+    s.f.advance_clock(3_600).await;
+    s.f.publish_now(&spl, 14_250_000_000).await;
+    s.f.publish_now(&t22, DOLLAR).await;
     let watched = [p.position, spl.reserve, t22.reserve];
     let ix = builders::liquidate(&p, &a, u64::MAX, 0);
-    f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
         .await;
 
     // The keeper refreshes: volatility jumps, the threshold tightens below
     // the position's LTV, and the same liquidation now goes through.
-    f.refresh(&spl).await.unwrap();
-    let threshold = f
-        .reserve_state(spl.reserve)
-        .await
-        .calibrated
-        .liquidation_threshold_bps;
+    s.f.refresh(&spl).await.unwrap();
+    let threshold =
+        s.f.reserve_state(spl.reserve)
+            .await
+            .calibrated
+            .liquidation_threshold_bps;
     assert!(threshold < 8_300, "threshold tightened to {threshold}");
     let ix = builders::liquidate(&p, &a, u64::MAX, 0);
-    let event: Liquidated = f.send(&[ix], &[&liquidator]).await.unwrap().one();
+    let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
     assert_eq!(event.threshold_bps, threshold);
     assert!(ratio(event.health_before) < 1.0);
     assert!(ratio(event.health_after) > ratio(event.health_before));
-    assert_books(&mut f, [spl, t22]).await;
+    assert_books(&mut s.f, [spl, t22]).await;
 }
 
 #[tokio::test]
@@ -358,89 +320,30 @@ async fn a_stale_calibration_falls_back_to_lt_min() {
     let bounds = RiskBounds {
         lt_min_bps: 7_000,
         lt_max_bps: 8_800,
+        max_loosen_bps_per_hour: 10_000,
         ..pinned_bounds()
     };
-    let mut f = TestFixture::new().await;
-    let (spl, t22) = (f.spl, f.t22);
-    let authority = f.authority.pubkey();
-    let fast = RiskBounds {
-        max_loosen_bps_per_hour: 10_000,
-        ..bounds
-    };
-    f.send_as_authority(&[builders::set_risk_bounds(
-        authority,
-        f.market,
-        spl.reserve,
-        fast,
-    )])
-    .await
-    .unwrap();
-    f.refresh(&spl).await.unwrap();
-    f.advance_clock(3_600).await;
-    f.republish_prices().await;
-    f.refresh(&spl).await.unwrap();
+    let mut s = position_with_collateral(bounds, true).await;
+    let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
     assert_eq!(
-        f.reserve_state(spl.reserve)
+        s.f.reserve_state(p.collateral.reserve)
             .await
             .calibrated
             .liquidation_threshold_bps,
         8_800
     );
-
-    let supplier = f.users[0].keypair.insecure_clone();
-    let ix = builders::supply(
-        supplier.pubkey(),
-        f.market,
-        &t22,
-        f.users[0].t22_account,
-        100_000 * USDC,
-    );
-    f.send(&[ix], &[&supplier]).await.unwrap();
-    let owner = f.users[1].keypair.insecure_clone();
-    let p = f.open_position(&owner, 0, spl, t22).await;
-    let ix = builders::deposit_collateral(
-        owner.pubkey(),
-        p.position,
-        &spl,
-        f.users[1].spl_account,
-        10 * SOL,
-    );
-    f.send(&[ix], &[&owner]).await.unwrap();
     // LTV 80 %: healthy at 88 %, not at 70 %.
-    f.send(
-        &[builders::borrow(&p, f.users[1].t22_account, 1_200 * USDC)],
-        &[&owner],
-    )
-    .await
-    .unwrap();
-
-    let liquidator = f.users[2].keypair.insecure_clone();
-    let treasury_account = f
-        .create_token_account(spl.mint, f.treasury, spl.token_program)
+    s.borrow(1_200 * USDC).await;
+    let watched = [p.position, p.collateral.reserve, p.debt.reserve];
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
         .await;
-    let a = LiquidatorAccounts {
-        liquidator: liquidator.pubkey(),
-        collateral_account: f.users[2].spl_account,
-        debt_account: f.users[2].t22_account,
-        treasury_collateral_account: treasury_account,
-    };
-    let watched = [p.position, spl.reserve, t22.reserve];
-    f.assert_rejected(
-        &[builders::liquidate(&p, &a, u64::MAX, 0)],
-        &[&liquidator],
-        RiskError::PositionHealthy,
-        &watched,
-    )
-    .await;
 
     // An hour and a second without a refresh: the calibration is stale.
-    f.advance_clock(3_601).await;
-    f.republish_prices().await;
-    let event: Liquidated = f
-        .send(&[builders::liquidate(&p, &a, u64::MAX, 0)], &[&liquidator])
-        .await
-        .unwrap()
-        .one();
+    s.f.advance_clock(3_601).await;
+    s.f.republish_prices().await;
+    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+    let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
     assert_eq!(event.threshold_bps, 7_000);
 }
 
