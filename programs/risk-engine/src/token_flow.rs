@@ -8,15 +8,15 @@ use crate::constants::RESERVE_SEED;
 use crate::state::Reserve;
 
 /// The accounts of one transfer between a user and a reserve's vault.
-pub struct VaultTransfer<'a, 'info> {
-    pub token_program: &'a AccountInfo<'info>,
-    pub mint: &'a AccountInfo<'info>,
-    pub vault: &'a AccountInfo<'info>,
-    pub user_token_account: &'a AccountInfo<'info>,
+pub struct VaultTransfer<'info> {
+    pub token_program: AccountInfo<'info>,
+    pub mint: AccountInfo<'info>,
+    pub vault: AccountInfo<'info>,
+    pub user_token_account: AccountInfo<'info>,
     pub decimals: u8,
 }
 
-impl<'info> VaultTransfer<'_, 'info> {
+impl<'info> VaultTransfer<'info> {
     /// Moves `amount` from the user's account into the vault; `user` signs.
     pub fn into_vault(&self, user: &AccountInfo<'info>, amount: u64) -> Result<()> {
         let accounts = TransferChecked {

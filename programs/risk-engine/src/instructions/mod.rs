@@ -23,6 +23,7 @@ pub mod reserve_set_depth_reporter;
 pub mod reserve_set_interest;
 pub mod reserve_set_oracle;
 pub mod reserve_set_risk_bounds;
+pub mod reserve_tokens;
 
 pub use authority_accept::*;
 pub use govern_market::*;
@@ -42,3 +43,4 @@ pub use reserve_add::*;
 pub use reserve_claim_fees::*;
 pub use reserve_refresh::*;
 pub use reserve_report_depth::*;
+pub use reserve_tokens::*;

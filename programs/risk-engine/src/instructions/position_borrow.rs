@@ -1,14 +1,13 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use pyth_solana_receiver_sdk::price_update::PriceUpdateV2;
 
+use super::reserve_tokens::*;
 use crate::constants::PAUSE_LENDING;
 use crate::error::RiskError;
 use crate::events::Borrowed;
 use crate::lending;
 use crate::oracle::pyth;
 use crate::state::{Market, Position, Reserve};
-use crate::token_flow::VaultTransfer;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -20,26 +19,14 @@ pub struct Borrow<'info> {
         has_one = owner @ RiskError::NotPositionOwner,
         has_one = market @ RiskError::WrongMarket,
         has_one = collateral_reserve @ RiskError::WrongReserve,
-        has_one = debt_reserve @ RiskError::WrongReserve,
+        constraint = position.load()?.debt_reserve == debt.reserve.key() @ RiskError::WrongReserve,
     )]
     pub position: AccountLoader<'info, Position>,
     pub collateral_reserve: AccountLoader<'info, Reserve>,
-    #[account(
-        mut,
-        has_one = mint @ RiskError::WrongMint,
-        has_one = vault @ RiskError::WrongVault,
-        has_one = token_program @ RiskError::WrongTokenProgram,
-    )]
-    pub debt_reserve: AccountLoader<'info, Reserve>,
-    pub collateral_price: Account<'info, PriceUpdateV2>,
-    pub debt_price: Account<'info, PriceUpdateV2>,
-    /// The debt mint.
-    pub mint: InterfaceAccount<'info, Mint>,
-    #[account(mut)]
-    pub vault: InterfaceAccount<'info, TokenAccount>,
-    #[account(mut, constraint = owner_token_account.mint == mint.key() @ RiskError::WrongMint)]
-    pub owner_token_account: InterfaceAccount<'info, TokenAccount>,
-    pub token_program: Interface<'info, TokenInterface>,
+    /// The debt reserve, its vault and the owner's token account.
+    pub debt: ReserveTokens<'info>,
+    pub collateral_price: Box<Account<'info, PriceUpdateV2>>,
+    pub debt_price: Box<Account<'info, PriceUpdateV2>>,
 }
 
 impl Borrow<'_> {
@@ -59,7 +46,7 @@ impl Borrow<'_> {
         let now = Clock::get()?.unix_timestamp;
         let (minted, debt_owed) = {
             let collateral = ctx.accounts.collateral_reserve.load()?;
-            let mut debt = ctx.accounts.debt_reserve.load_mut()?;
+            let mut debt = ctx.accounts.debt.reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
             let collateral_price =
                 pyth::load_price(&ctx.accounts.collateral_price, &collateral.oracle, now)?;
@@ -80,20 +67,7 @@ impl Borrow<'_> {
             debt.invariant()?;
             (minted, lending::position_debt(&debt, &position)?)
         };
-        let reserve = ctx.accounts.debt_reserve.load()?;
-        VaultTransfer {
-            token_program: &ctx.accounts.token_program.to_account_info(),
-            mint: &ctx.accounts.mint.to_account_info(),
-            vault: &ctx.accounts.vault.to_account_info(),
-            user_token_account: &ctx.accounts.owner_token_account.to_account_info(),
-            decimals: reserve.mint_decimals,
-        }
-        .out_of_vault(
-            &ctx.accounts.debt_reserve.to_account_info(),
-            &reserve,
-            amount,
-        )?;
-        drop(reserve);
+        ctx.accounts.debt.out_of_vault(amount)?;
         emit_cpi!(Borrowed {
             position: ctx.accounts.position.key(),
             amount,

@@ -1,32 +1,23 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
+use super::reserve_tokens::*;
 use crate::error::RiskError;
 use crate::events::Repaid;
 use crate::lending;
-use crate::state::{Position, Reserve};
-use crate::token_flow::VaultTransfer;
+use crate::state::Position;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Repay<'info> {
     /// Anyone may repay any position.
     pub payer: Signer<'info>,
-    #[account(mut, has_one = debt_reserve @ RiskError::WrongReserve)]
-    pub position: AccountLoader<'info, Position>,
     #[account(
         mut,
-        has_one = mint @ RiskError::WrongMint,
-        has_one = vault @ RiskError::WrongVault,
-        has_one = token_program @ RiskError::WrongTokenProgram,
+        constraint = position.load()?.debt_reserve == debt.reserve.key() @ RiskError::WrongReserve,
     )]
-    pub debt_reserve: AccountLoader<'info, Reserve>,
-    pub mint: InterfaceAccount<'info, Mint>,
-    #[account(mut)]
-    pub vault: InterfaceAccount<'info, TokenAccount>,
-    #[account(mut, constraint = payer_token_account.mint == mint.key() @ RiskError::WrongMint)]
-    pub payer_token_account: InterfaceAccount<'info, TokenAccount>,
-    pub token_program: Interface<'info, TokenInterface>,
+    pub position: AccountLoader<'info, Position>,
+    /// The debt reserve, its vault and the payer's token account.
+    pub debt: ReserveTokens<'info>,
 }
 
 impl Repay<'_> {
@@ -34,27 +25,18 @@ impl Repay<'_> {
     /// Needs no price and stays open while lending is paused.
     pub fn handler(ctx: Context<Repay>, max_amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
-        let (repayment, debt_owed, decimals) = {
-            let mut debt = ctx.accounts.debt_reserve.load_mut()?;
+        let (repayment, debt_owed) = {
+            let mut debt = ctx.accounts.debt.reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
             lending::accrue_interest(&mut debt, now)?;
             let repayment = lending::repay(&mut debt, position.debt_shares, max_amount)?;
             position.debt_shares -= repayment.shares_burned;
             debt.invariant()?;
-            (
-                repayment,
-                lending::position_debt(&debt, &position)?,
-                debt.mint_decimals,
-            )
+            (repayment, lending::position_debt(&debt, &position)?)
         };
-        VaultTransfer {
-            token_program: &ctx.accounts.token_program.to_account_info(),
-            mint: &ctx.accounts.mint.to_account_info(),
-            vault: &ctx.accounts.vault.to_account_info(),
-            user_token_account: &ctx.accounts.payer_token_account.to_account_info(),
-            decimals,
-        }
-        .into_vault(&ctx.accounts.payer.to_account_info(), repayment.amount)?;
+        ctx.accounts
+            .debt
+            .into_vault(&ctx.accounts.payer.to_account_info(), repayment.amount)?;
         emit_cpi!(Repaid {
             position: ctx.accounts.position.key(),
             payer: ctx.accounts.payer.key(),

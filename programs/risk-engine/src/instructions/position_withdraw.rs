@@ -1,14 +1,13 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use pyth_solana_receiver_sdk::price_update::PriceUpdateV2;
 
+use super::reserve_tokens::*;
 use crate::constants::PAUSE_LENDING;
 use crate::error::RiskError;
 use crate::events::CollateralWithdrawn;
 use crate::lending;
 use crate::oracle::pyth;
 use crate::state::{Market, Position, Reserve};
-use crate::token_flow::VaultTransfer;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -19,27 +18,16 @@ pub struct WithdrawCollateral<'info> {
         mut,
         has_one = owner @ RiskError::NotPositionOwner,
         has_one = market @ RiskError::WrongMarket,
-        has_one = collateral_reserve @ RiskError::WrongReserve,
         has_one = debt_reserve @ RiskError::WrongReserve,
+        constraint = position.load()?.collateral_reserve == collateral.reserve.key() @ RiskError::WrongReserve,
     )]
     pub position: AccountLoader<'info, Position>,
-    #[account(
-        mut,
-        has_one = mint @ RiskError::WrongMint,
-        has_one = vault @ RiskError::WrongVault,
-        has_one = token_program @ RiskError::WrongTokenProgram,
-    )]
-    pub collateral_reserve: AccountLoader<'info, Reserve>,
+    /// The collateral reserve, its vault and the owner's token account.
+    pub collateral: ReserveTokens<'info>,
     #[account(mut)]
     pub debt_reserve: AccountLoader<'info, Reserve>,
-    pub collateral_price: Account<'info, PriceUpdateV2>,
-    pub debt_price: Account<'info, PriceUpdateV2>,
-    pub mint: InterfaceAccount<'info, Mint>,
-    #[account(mut)]
-    pub vault: InterfaceAccount<'info, TokenAccount>,
-    #[account(mut, constraint = owner_token_account.mint == mint.key() @ RiskError::WrongMint)]
-    pub owner_token_account: InterfaceAccount<'info, TokenAccount>,
-    pub token_program: Interface<'info, TokenInterface>,
+    pub collateral_price: Box<Account<'info, PriceUpdateV2>>,
+    pub debt_price: Box<Account<'info, PriceUpdateV2>>,
 }
 
 impl WithdrawCollateral<'_> {
@@ -59,7 +47,7 @@ impl WithdrawCollateral<'_> {
         require!(amount > 0, RiskError::ZeroAmount);
         let now = Clock::get()?.unix_timestamp;
         let collateral_amount = {
-            let mut collateral = ctx.accounts.collateral_reserve.load_mut()?;
+            let mut collateral = ctx.accounts.collateral.reserve.load_mut()?;
             let mut debt = ctx.accounts.debt_reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
             lending::accrue_interest(&mut collateral, now)?;
@@ -85,20 +73,7 @@ impl WithdrawCollateral<'_> {
             collateral.invariant()?;
             position.collateral_amount
         };
-        let reserve = ctx.accounts.collateral_reserve.load()?;
-        VaultTransfer {
-            token_program: &ctx.accounts.token_program.to_account_info(),
-            mint: &ctx.accounts.mint.to_account_info(),
-            vault: &ctx.accounts.vault.to_account_info(),
-            user_token_account: &ctx.accounts.owner_token_account.to_account_info(),
-            decimals: reserve.mint_decimals,
-        }
-        .out_of_vault(
-            &ctx.accounts.collateral_reserve.to_account_info(),
-            &reserve,
-            amount,
-        )?;
-        drop(reserve);
+        ctx.accounts.collateral.out_of_vault(amount)?;
         emit_cpi!(CollateralWithdrawn {
             position: ctx.accounts.position.key(),
             amount,
