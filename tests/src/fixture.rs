@@ -39,18 +39,8 @@ const fn hex32(hex: &str) -> [u8; 32] {
     out
 }
 
-/// One listed asset and the accounts around it.
-#[derive(Debug, Clone, Copy)]
-pub struct ReserveFixture {
-    pub mint: Pubkey,
-    pub token_program: Pubkey,
-    pub decimals: u8,
-    pub reserve: Pubkey,
-    pub vault: Pubkey,
-    pub feed_id: [u8; 32],
-    /// The `PriceUpdateV2` account the fixture rewrites between transactions.
-    pub price_account: Pubkey,
-}
+/// One listed asset of the fixture and the accounts around it.
+pub type ReserveFixture = riskctl::client::ReserveAccounts;
 
 /// A user with SOL for fees and a token account per fixture reserve.
 pub struct User {

@@ -44,7 +44,7 @@ impl PythPrice {
         // `Full` is one byte shorter than `Partial`; the receiver allocates LEN.
         data.resize(PriceUpdateV2::LEN, 0);
         Account {
-            lamports: crate::tokens::rent_exempt(PriceUpdateV2::LEN),
+            lamports: super::tokens::rent_exempt(PriceUpdateV2::LEN),
             data,
             owner: pyth_solana_receiver_sdk::ID,
             executable: false,

@@ -1,5 +1,6 @@
-//! The bank: program registration, transaction sending with event capture,
-//! and account reads.
+//! The embedded bank: the program loaded natively in solana-program-test
+//! beside the bundled SPL programs, transaction sending with event
+//! capture, and account reads.
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;
@@ -9,7 +10,7 @@ use solana_sdk::instruction::InstructionError;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError};
 
-use crate::events::EmittedEvents;
+use crate::client::events::EmittedEvents;
 
 /// Anchor's `entry` ties every argument to one lifetime; the native
 /// processor hands them over with distinct ones. The accounts live for the
@@ -21,7 +22,7 @@ fn entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramR
 
 pub fn program_test() -> ProgramTest {
     // The bank logs every instruction at debug level unless told otherwise;
-    // across hundreds of transactions that drowns the test report.
+    // across hundreds of transactions that drowns every report.
     if std::env::var_os("RUST_LOG").is_none() {
         std::env::set_var("RUST_LOG", "error");
     }
@@ -35,7 +36,7 @@ pub fn program_test() -> ProgramTest {
 pub type TxResult = Result<EmittedEvents, TransactionError>;
 
 /// The custom error code of a failed transaction (`None` when it succeeded
-/// or failed otherwise), so a test can name the exact check that fired.
+/// or failed otherwise), so a caller can name the exact check that fired.
 pub fn error_code(result: &TxResult) -> Option<u32> {
     match result {
         Err(TransactionError::InstructionError(_, InstructionError::Custom(code))) => Some(*code),

@@ -7,7 +7,7 @@ use risk_engine::instructions::{AddReserveArgs, InitMarketArgs};
 use risk_engine::state::*;
 use risk_engine::{accounts, instruction, pda};
 
-use crate::fixture::ReserveFixture;
+use super::ReserveAccounts;
 
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
@@ -217,7 +217,7 @@ pub fn report_depth(reporter: Pubkey, reserve: Pubkey, depth_quote: u64) -> Inst
 
 /// The token side of an instruction: a reserve, its mint and vault, and the
 /// other token account of the transfer.
-fn tokens(asset: &ReserveFixture, user_token_account: Pubkey) -> accounts::ReserveTokens {
+fn tokens(asset: &ReserveAccounts, user_token_account: Pubkey) -> accounts::ReserveTokens {
     accounts::ReserveTokens {
         reserve: asset.reserve,
         mint: asset.mint,
@@ -230,7 +230,7 @@ fn tokens(asset: &ReserveFixture, user_token_account: Pubkey) -> accounts::Reser
 pub fn supply(
     owner: Pubkey,
     market: Pubkey,
-    asset: &ReserveFixture,
+    asset: &ReserveAccounts,
     owner_token_account: Pubkey,
     amount: u64,
 ) -> Instruction {
@@ -251,7 +251,7 @@ pub fn supply(
 pub fn withdraw_supply(
     owner: Pubkey,
     market: Pubkey,
-    asset: &ReserveFixture,
+    asset: &ReserveAccounts,
     owner_token_account: Pubkey,
     amount: u64,
 ) -> Instruction {
@@ -293,7 +293,7 @@ pub fn open_position(
 pub fn deposit_collateral(
     owner: Pubkey,
     position: Pubkey,
-    collateral: &ReserveFixture,
+    collateral: &ReserveAccounts,
     owner_token_account: Pubkey,
     amount: u64,
 ) -> Instruction {
@@ -309,14 +309,15 @@ pub fn deposit_collateral(
     )
 }
 
-/// The accounts a priced position instruction names, for tests that swap one.
+/// The accounts an instruction on a position names: its two reserves with
+/// their Pyth accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct PricedPosition {
     pub owner: Pubkey,
     pub market: Pubkey,
     pub position: Pubkey,
-    pub collateral: ReserveFixture,
-    pub debt: ReserveFixture,
+    pub collateral: ReserveAccounts,
+    pub debt: ReserveAccounts,
 }
 
 pub fn withdraw_collateral(
@@ -360,7 +361,7 @@ pub fn borrow(p: &PricedPosition, owner_token_account: Pubkey, amount: u64) -> I
 pub fn repay(
     payer: Pubkey,
     position: Pubkey,
-    debt: &ReserveFixture,
+    debt: &ReserveAccounts,
     payer_token_account: Pubkey,
     max_amount: u64,
 ) -> Instruction {
@@ -390,7 +391,7 @@ pub fn close_position(owner: Pubkey, position: Pubkey) -> Instruction {
 
 pub fn claim_protocol_fees(
     market: Pubkey,
-    asset: &ReserveFixture,
+    asset: &ReserveAccounts,
     treasury_token_account: Pubkey,
 ) -> Instruction {
     build(

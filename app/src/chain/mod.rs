@@ -1,0 +1,3 @@
+//! Where transactions go. Today: the embedded bank.
+
+pub mod embedded;
