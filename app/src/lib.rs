@@ -7,3 +7,4 @@
 
 pub mod chain;
 pub mod client;
+pub mod liquidator;

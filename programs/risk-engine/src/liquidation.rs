@@ -130,7 +130,10 @@ pub fn liquidate(
     // what was seized.
     let written_off_shares = if deficit > 0 { shares_left } else { 0 };
     let lending_state = &mut debt.lending;
-    lending_state.debt_shares -= shares_burned + written_off_shares;
+    lending_state.debt_shares = lending_state
+        .debt_shares
+        .checked_sub(shares_burned + written_off_shares)
+        .ok_or(RiskError::MathOverflow)?;
     lending_state.borrowed_amount = (I80F48::from_num(lending_state.debt_shares) * index).into();
     lending_state.available_liquidity = lending_state
         .available_liquidity
@@ -140,7 +143,11 @@ pub fn liquidate(
         .deficit
         .checked_add(deficit)
         .ok_or(RiskError::MathOverflow)?;
-    collateral.lending.total_collateral -= seized;
+    collateral.lending.total_collateral = collateral
+        .lending
+        .total_collateral
+        .checked_sub(seized)
+        .ok_or(RiskError::MathOverflow)?;
     position.collateral_amount = collateral_left;
     position.debt_shares = shares_left - written_off_shares;
 
