@@ -14,7 +14,13 @@ fn rank_book(c: &mut Criterion) {
     group.throughput(Throughput::Elements(POSITIONS as u64));
     group.sample_size(10);
     group.bench_function("rank 100,000 positions", |b| {
-        b.iter(|| rank(&market, positions.iter().map(|(address, p)| (*address, p)), 50))
+        b.iter(|| {
+            rank(
+                &market,
+                positions.iter().map(|(address, p)| (*address, p)),
+                50,
+            )
+        })
     });
     group.finish();
 }

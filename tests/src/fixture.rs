@@ -373,6 +373,34 @@ impl TestFixture {
         }
     }
 
+    /// User 0 supplies 100,000 USDC; user 1 opens position 0 (SOL collateral,
+    /// USDC debt) and deposits 10 SOL. No debt yet.
+    pub async fn sol_backed_position(&mut self) -> builders::PricedPosition {
+        let (spl, t22) = (self.spl, self.t22);
+        let supplier = self.users[0].keypair.insecure_clone();
+        let usdc = 100_000 * 10u64.pow(u32::from(t22.decimals));
+        let ix = builders::supply(
+            supplier.pubkey(),
+            self.market,
+            &t22,
+            self.users[0].t22_account,
+            usdc,
+        );
+        self.send(&[ix], &[&supplier]).await.expect("supply");
+        let owner = self.users[1].keypair.insecure_clone();
+        let p = self.open_position(&owner, 0, spl, t22).await;
+        let sol = 10 * 10u64.pow(u32::from(spl.decimals));
+        let ix = builders::deposit_collateral(
+            owner.pubkey(),
+            p.position,
+            &spl,
+            self.users[1].spl_account,
+            sol,
+        );
+        self.send(&[ix], &[&owner]).await.expect("deposit");
+        p
+    }
+
     pub async fn position_state(&mut self, position: Pubkey) -> risk_engine::state::Position {
         bank::load(&mut self.context, position).await
     }

@@ -26,24 +26,6 @@ async fn supply(f: &mut TestFixture, user: usize, asset: ReserveFixture, amount:
     f.send(&[ix], &[&owner]).await.expect("supply");
 }
 
-/// A SOL-collateral, USDC-debt position of user 1 with 10 SOL deposited,
-/// and 100,000 USDC supplied by user 0.
-async fn sol_backed_position(f: &mut TestFixture) -> PricedPosition {
-    let (spl, t22) = (f.spl, f.t22);
-    supply(f, 0, t22, 100_000 * USDC).await;
-    let owner = keys(&f.users[1]);
-    let p = f.open_position(&owner, 0, spl, t22).await;
-    let ix = builders::deposit_collateral(
-        owner.pubkey(),
-        p.position,
-        &spl,
-        f.users[1].spl_account,
-        10 * SOL,
-    );
-    f.send(&[ix], &[&owner]).await.expect("deposit");
-    p
-}
-
 #[tokio::test]
 async fn full_flow_on_both_token_programs_keeps_every_balance_in_step() {
     let mut f = TestFixture::new().await;
@@ -256,7 +238,7 @@ fn with_account(mut ix: Instruction, from: Pubkey, to: Pubkey) -> Instruction {
 async fn bad_position_input_gets_its_error_and_changes_nothing() {
     let mut f = TestFixture::new().await;
     let (spl, t22) = (f.spl, f.t22);
-    let p = sol_backed_position(&mut f).await;
+    let p = f.sol_backed_position().await;
     let owner = keys(&f.users[1]);
     let (owner_sol, owner_usdc) = (f.users[1].spl_account, f.users[1].t22_account);
     f.send(&[builders::borrow(&p, owner_usdc, 100 * USDC)], &[&owner])
@@ -368,7 +350,7 @@ async fn bad_position_input_gets_its_error_and_changes_nothing() {
 async fn caps_and_liquidity_limit_supply_and_borrow() {
     let mut f = TestFixture::new().await;
     let (spl, t22) = (f.spl, f.t22);
-    let p = sol_backed_position(&mut f).await;
+    let p = f.sol_backed_position().await;
     let owner = keys(&f.users[1]);
     let owner_usdc = f.users[1].t22_account;
     let authority = f.authority.pubkey();
@@ -449,7 +431,7 @@ async fn a_paused_market_still_lets_users_de_risk() {
     let mut f = TestFixture::new().await;
     let t22 = f.t22;
     let spl = f.spl;
-    let p = sol_backed_position(&mut f).await;
+    let p = f.sol_backed_position().await;
     let owner = keys(&f.users[1]);
     let (owner_sol, owner_usdc) = (f.users[1].spl_account, f.users[1].t22_account);
     f.send(&[builders::borrow(&p, owner_usdc, 100 * USDC)], &[&owner])

@@ -35,7 +35,7 @@ struct Setup {
 /// user 1's SOL-backed USDC position holding 10 SOL and no debt yet.
 async fn position_with_collateral(bounds: RiskBounds, calibrate: bool) -> Setup {
     let mut f = TestFixture::new().await;
-    let (spl, t22) = (f.spl, f.t22);
+    let spl = f.spl;
     let authority = f.authority.pubkey();
     let ix = builders::set_risk_bounds(authority, f.market, spl.reserve, bounds);
     f.send_as_authority(&[ix]).await.unwrap();
@@ -45,26 +45,8 @@ async fn position_with_collateral(bounds: RiskBounds, calibrate: bool) -> Setup 
         f.republish_prices().await;
         f.refresh(&spl).await.unwrap();
     }
-    let supplier = f.users[0].keypair.insecure_clone();
-    let ix = builders::supply(
-        supplier.pubkey(),
-        f.market,
-        &t22,
-        f.users[0].t22_account,
-        100_000 * USDC,
-    );
-    f.send(&[ix], &[&supplier]).await.unwrap();
-
+    let p = f.sol_backed_position().await;
     let owner = f.users[1].keypair.insecure_clone();
-    let p = f.open_position(&owner, 0, spl, t22).await;
-    let ix = builders::deposit_collateral(
-        owner.pubkey(),
-        p.position,
-        &spl,
-        f.users[1].spl_account,
-        10 * SOL,
-    );
-    f.send(&[ix], &[&owner]).await.unwrap();
 
     let liquidator = f.users[2].keypair.insecure_clone();
     let treasury_account = f

@@ -8,7 +8,6 @@ use crate::constants::*;
 use crate::error::RiskError;
 
 /// How a reserve reads its Pyth feed.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,
@@ -53,7 +52,6 @@ impl OracleConfig {
 }
 
 /// Bounds inside which automation may move a reserve's risk parameters.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,
@@ -131,7 +129,6 @@ pub fn threshold_times_bonus_fits(threshold_bps: u16, bonus_bps: u16) -> bool {
 }
 
 /// Inputs of the VaR threshold formula.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,
@@ -205,7 +202,6 @@ impl CalibrationParams {
 }
 
 /// Kinked borrow-rate curve and caps of a reserve. Rates are per year.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,
@@ -254,7 +250,6 @@ impl InterestModel {
 }
 
 /// Market-wide liquidation rules.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,

@@ -4,7 +4,6 @@ use fixed::types::I80F48;
 /// `I80F48` stored as 16 little-endian bytes. A byte array keeps the account
 /// layout free of `i128` alignment, which differs between SBF (8) and
 /// x86_64 (16), and it serialises the same in zero-copy and Borsh.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,

@@ -1,3 +1,8 @@
+//! Account layouts. Accounts are `#[account(zero_copy)]`; the blocks nested
+//! in them derive `Pod` plainly rather than `#[zero_copy]`, because they
+//! also derive Borsh (for events and instruction arguments) and `#[zero_copy]`
+//! would give them a second, conflicting IDL implementation.
+
 pub mod config;
 #[cfg(test)]
 mod config_tests;

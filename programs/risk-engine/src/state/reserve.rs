@@ -6,7 +6,6 @@ use crate::constants::*;
 use crate::error::RiskError;
 
 /// The risk state that `refresh_reserve` keeps up to date.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,
@@ -48,7 +47,6 @@ pub struct CalibratedState {
 }
 
 /// Supply and borrow accounting of a reserve.
-/// Plain `Pod` (not `#[zero_copy]`): its Borsh derive already provides the IDL.
 #[repr(C)]
 #[derive(
     Copy,
