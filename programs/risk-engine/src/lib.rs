@@ -12,6 +12,8 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod lending;
+#[cfg(test)]
+mod lending_tests;
 pub mod liquidation;
 pub mod math;
 pub mod oracle;
