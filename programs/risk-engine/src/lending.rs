@@ -122,8 +122,7 @@ pub fn borrow(reserve: &mut Reserve, amount: u64) -> Result<u64> {
         RiskError::BorrowCapExceeded
     );
     let lending = &mut reserve.lending;
-    lending.debt_shares = debt_shares;
-    lending.borrowed_amount = borrowed.into();
+    lending.set_debt_shares(debt_shares)?;
     lending.available_liquidity -= amount;
     Ok(minted)
 }
@@ -158,8 +157,7 @@ pub fn repay(reserve: &mut Reserve, position_shares: u64, max_amount: u64) -> Re
         }
     };
     let lending = &mut reserve.lending;
-    lending.debt_shares -= repayment.shares_burned;
-    lending.borrowed_amount = (I80F48::from_num(lending.debt_shares) * index).into();
+    lending.set_debt_shares(lending.debt_shares - repayment.shares_burned)?;
     lending.available_liquidity = lending
         .available_liquidity
         .checked_add(repayment.amount)

@@ -110,7 +110,7 @@ pub fn liquidate(
     if shares_left > 0 && collateral_left == 0 {
         deficit = shares::debt_owed(shares_left, index)?;
     } else if shares_left > 0 {
-        let dust = I80F48::from_num(rules.dust_value_quote_e6) / I80F48::from_num(1_000_000);
+        let dust = close_rules.dust_value();
         let debt_left = Side {
             amount: shares::debt_owed(shares_left, index)?,
             ..debt_side
@@ -130,11 +130,11 @@ pub fn liquidate(
     // what was seized.
     let written_off_shares = if deficit > 0 { shares_left } else { 0 };
     let lending_state = &mut debt.lending;
-    lending_state.debt_shares = lending_state
+    let debt_shares = lending_state
         .debt_shares
         .checked_sub(shares_burned + written_off_shares)
         .ok_or(RiskError::MathOverflow)?;
-    lending_state.borrowed_amount = (I80F48::from_num(lending_state.debt_shares) * index).into();
+    lending_state.set_debt_shares(debt_shares)?;
     lending_state.available_liquidity = lending_state
         .available_liquidity
         .checked_add(repaid)

@@ -62,7 +62,8 @@ pub struct CloseRules {
 }
 
 impl CloseRules {
-    fn dust_value(&self) -> I80F48 {
+    /// The dust value in quote units.
+    pub fn dust_value(&self) -> I80F48 {
         I80F48::from_num(self.dust_value_quote_e6) / I80F48::from_num(1_000_000)
     }
 }

@@ -77,6 +77,20 @@ pub struct LendingState {
     pub protocol_fees: WrappedI80F48,
 }
 
+impl LendingState {
+    /// Sets the outstanding debt shares and the total debt they stand for
+    /// (`shares × borrow index`), which is kept only as a derived cache.
+    pub fn set_debt_shares(&mut self, debt_shares: u64) -> Result<()> {
+        let index = fixed::types::I80F48::from(self.borrow_index);
+        let borrowed = fixed::types::I80F48::from_num(debt_shares)
+            .checked_mul(index)
+            .ok_or(RiskError::MathOverflow)?;
+        self.debt_shares = debt_shares;
+        self.borrowed_amount = borrowed.into();
+        Ok(())
+    }
+}
+
 /// One asset of a market and its risk configuration.
 /// PDA `["reserve", market, mint]`.
 #[account(zero_copy)]
@@ -121,7 +135,10 @@ impl Reserve {
             .bounds
             .clamp_threshold_bps(state.liquidation_threshold_bps);
         state.liquidation_bonus_bps = self.bounds.clamp_bonus_bps(state.liquidation_bonus_bps);
-        state.max_ltv_bps = state.liquidation_threshold_bps - self.bounds.ltv_buffer_bps;
+        state.max_ltv_bps = crate::math::threshold::max_ltv_bps(
+            state.liquidation_threshold_bps,
+            self.bounds.ltv_buffer_bps,
+        );
     }
 
     /// What every instruction that mutates a reserve checks at its end.
