@@ -44,6 +44,15 @@ pub fn error_code(result: &TxResult) -> Option<u32> {
     }
 }
 
+/// A compute-limit instruction that differs per `nonce`: it keeps two
+/// otherwise identical transactions (the same refresh twice in one
+/// blockhash) apart.
+pub fn unique_compute_limit(nonce: u32) -> Instruction {
+    solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
+        1_000_000 + nonce % 400_000,
+    )
+}
+
 /// Sends `instructions` signed by the fee payer and `signers`. The
 /// transaction is simulated first to capture its `emit_cpi!` events (the
 /// native bank does not return them from processing), then processed for
@@ -54,23 +63,13 @@ pub async fn send(
     instructions: &[Instruction],
     signers: &[&Keypair],
 ) -> TxResult {
-    let unique = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
-        1_000_000 + nonce,
-    );
-    let mut all = vec![unique];
+    let mut all = vec![unique_compute_limit(nonce)];
     all.extend_from_slice(instructions);
     let payer = context.payer.insecure_clone();
-    let mut keys: Vec<&Keypair> = vec![&payer];
-    keys.extend(
-        signers
-            .iter()
-            .copied()
-            .filter(|s| s.pubkey() != payer.pubkey()),
-    );
     let transaction = Transaction::new_signed_with_payer(
         &all,
         Some(&payer.pubkey()),
-        &keys,
+        &super::payer_first(&payer, signers),
         context.last_blockhash,
     );
     let simulation = context

@@ -20,3 +20,14 @@ pub struct ReserveAccounts {
     /// The reserve's Pyth `PriceUpdateV2` account.
     pub price_account: Pubkey,
 }
+
+impl ReserveAccounts {
+    /// `wallet`'s associated token account of this mint.
+    pub fn associated_account(&self, wallet: &Pubkey) -> Pubkey {
+        spl_associated_token_account_interface::address::get_associated_token_address_with_program_id(
+            wallet,
+            &self.mint,
+            &self.token_program,
+        )
+    }
+}

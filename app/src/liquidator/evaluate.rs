@@ -63,13 +63,15 @@ pub struct Candidate {
     pub min_collateral_out: u64,
 }
 
-/// Prices one position; `None` when it is healthy, references an unknown
-/// reserve, or cannot be liquidated now (the program would refuse).
+/// Prices one position for a liquidator who can repay at most `max_repay`
+/// debt tokens; `None` when it is healthy, references an unknown reserve,
+/// or cannot be liquidated now (the program would refuse).
 pub fn evaluate(
     market: &MarketView,
     address: Pubkey,
     position: &Position,
     tolerance_bps: u16,
+    max_repay: u64,
 ) -> Option<Candidate> {
     let collateral = market.reserves.get(&position.collateral_reserve)?;
     let debt = market.reserves.get(&position.debt_reserve)?;
@@ -82,7 +84,7 @@ pub fn evaluate(
         &mut debt_reserve,
         &debt.price,
         &market.rules,
-        u64::MAX,
+        max_repay,
         market.now,
     )
     .ok()?;
@@ -103,7 +105,8 @@ pub fn evaluate(
     })
 }
 
-/// Every liquidatable position, most profitable first.
+/// Every liquidatable position, most profitable first, with no limit on
+/// what the liquidator can repay.
 pub fn rank<'a>(
     market: &MarketView,
     positions: impl IntoIterator<Item = (Pubkey, &'a Position)>,
@@ -111,7 +114,9 @@ pub fn rank<'a>(
 ) -> Vec<Candidate> {
     let mut candidates: Vec<Candidate> = positions
         .into_iter()
-        .filter_map(|(address, position)| evaluate(market, address, position, tolerance_bps))
+        .filter_map(|(address, position)| {
+            evaluate(market, address, position, tolerance_bps, u64::MAX)
+        })
         .collect();
     candidates.sort_by_key(|candidate| std::cmp::Reverse(candidate.profit_quote));
     candidates

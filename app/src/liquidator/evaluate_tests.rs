@@ -8,7 +8,7 @@ fn the_worked_check_is_priced_as_the_chain_would() {
     let (market, positions) = book_of([17_000_000_000, 10_000_000_000]);
     let (worked, healthy) = (&positions[0].1, &positions[1].1);
     let candidate =
-        evaluate(&market, positions[0].0, worked, 50).expect("HF 0.9765 is liquidatable");
+        evaluate(&market, positions[0].0, worked, 50, u64::MAX).expect("HF 0.9765 is liquidatable");
     assert_eq!(candidate.outcome.repaid, 8_500_000_000);
     assert_eq!(candidate.outcome.split.to_liquidator, 4_441_250_000);
     // 4.44125 SOL × $2,000 - $8,500 = $382.50.
@@ -16,9 +16,9 @@ fn the_worked_check_is_priced_as_the_chain_would() {
     // 0.5 % tolerance on the collateral received.
     assert_eq!(candidate.min_collateral_out, 4_441_250_000 / 10_000 * 9_950);
 
-    assert!(evaluate(&market, positions[1].0, healthy, 50).is_none());
+    assert!(evaluate(&market, positions[1].0, healthy, 50, u64::MAX).is_none());
     let unknown = position(Pubkey::new_unique(), worked.debt_reserve, 1, 1_000_000);
-    assert!(evaluate(&market, Pubkey::new_unique(), &unknown, 50).is_none());
+    assert!(evaluate(&market, Pubkey::new_unique(), &unknown, 50, u64::MAX).is_none());
 }
 
 #[test]

@@ -164,11 +164,44 @@ pub enum RiskError {
     LiquidationLeavesDust,
 }
 
+impl RiskError {
+    /// The newest variant: clients map codes `6000..=6000 + LAST` back to
+    /// names and messages. Move it when a variant is appended.
+    pub const LAST: RiskError = RiskError::LiquidationLeavesDust;
+
+    /// The variant of a custom error code, when the code is one of ours.
+    pub fn from_code(code: u32) -> Option<RiskError> {
+        let index = code.checked_sub(anchor_lang::error::ERROR_CODE_OFFSET)?;
+        if index > RiskError::LAST as u32 {
+            return None;
+        }
+        // SAFETY: `#[error_code]` makes the enum `repr(u32)` with unit
+        // variants numbered from 0, and `index` is at most the last one.
+        Some(unsafe { core::mem::transmute::<u32, RiskError>(index) })
+    }
+}
+
 impl From<crate::math::MathError> for anchor_lang::error::Error {
     fn from(error: crate::math::MathError) -> Self {
         match error {
             crate::math::MathError::Overflow => RiskError::MathOverflow.into(),
             crate::math::MathError::Domain => RiskError::MathDomain.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_back_to_their_variants() {
+        let first = RiskError::from_code(6000).expect("first code");
+        assert_eq!(u32::from(first), 6000);
+        let last_code = u32::from(RiskError::LAST);
+        let last = RiskError::from_code(last_code).expect("last code");
+        assert_eq!(last.name(), "LiquidationLeavesDust");
+        assert!(RiskError::from_code(last_code + 1).is_none());
+        assert!(RiskError::from_code(2040).is_none());
     }
 }

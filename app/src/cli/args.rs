@@ -1,0 +1,194 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "riskctl",
+    version,
+    about = "Governance, keeper, liquidator and simulation for the risk-engine program",
+    long_about = "Without --url every command runs on an embedded in-process bank, seeded from \
+                  --config (a market and its reserves); nothing persists after the command ends."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// JSON-RPC URL of a cluster; the embedded bank when absent.
+    #[arg(long, global = true, env = "RISKCTL_URL")]
+    pub url: Option<String>,
+    /// Keypair file (Solana CLI JSON) that signs and pays.
+    #[arg(long, global = true, env = "RISKCTL_KEYPAIR")]
+    pub keypair: Option<PathBuf>,
+    /// Deployment file: the market and reserves by symbol.
+    #[arg(long, global = true, default_value = "migrations/localnet.toml")]
+    pub config: PathBuf,
+    /// Market address; derived from --config and the keypair when absent.
+    #[arg(long, global = true)]
+    pub market: Option<String>,
+    #[arg(long, global = true, value_enum, default_value_t = Commitment::Confirmed)]
+    pub commitment: Commitment,
+    /// Priority fee, micro-lamports per compute unit.
+    #[arg(long, global = true, default_value_t = 0)]
+    pub priority_fee: u64,
+    /// Compute units requested per transaction.
+    #[arg(long, global = true, default_value_t = 400_000)]
+    pub compute_unit_limit: u32,
+    /// Attempts per RPC call on transient errors, with exponential backoff.
+    #[arg(long, global = true, default_value_t = 4)]
+    pub rpc_attempts: u32,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Log each action (keeper refreshes, liquidations).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Commitment {
+    Processed,
+    Confirmed,
+    Finalized,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or update the market and reserves of --config; idempotent.
+    Deploy {
+        /// Apply on a real cluster (the embedded bank needs no confirmation).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Governance instructions, values in human units.
+    #[command(subcommand)]
+    Gov(GovCommand),
+    /// Refresh reserves whenever their Pyth price is newer.
+    Keeper {
+        /// One pass, then exit.
+        #[arg(long)]
+        once: bool,
+        /// Wait between passes.
+        #[arg(long, default_value = "10s")]
+        interval: String,
+        /// TOML of `"<mint>" = "<USD depth at 1 % impact>"`, re-read each pass.
+        #[arg(long)]
+        depth_file: Option<PathBuf>,
+    },
+    /// Liquidate unhealthy positions, most profitable first.
+    Liquidator {
+        #[arg(long)]
+        once: bool,
+        #[arg(long, default_value = "5s")]
+        interval: String,
+        /// Slippage accepted on the collateral received.
+        #[arg(long, default_value = "0.5%")]
+        tolerance: String,
+        /// At most this many liquidations per pass.
+        #[arg(long)]
+        max: Option<usize>,
+    },
+    /// Show a market, a reserve or a position.
+    #[command(subcommand)]
+    Show(ShowCommand),
+    /// Deploy --config on the embedded bank, open a book of borrowers and
+    /// replay a price path with the keeper and the liquidator running.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Price history CSV (`unix_timestamp,price` or OHLCV) for the
+    /// collateral; the built-in crash when absent.
+    #[arg(long)]
+    pub prices: Option<PathBuf>,
+    #[arg(long, default_value = "SOL")]
+    pub collateral: String,
+    #[arg(long, default_value = "USDC")]
+    pub debt: String,
+    #[arg(long, default_value_t = 60)]
+    pub borrowers: usize,
+    /// The lowest LTV of the book; the highest is just under max LTV.
+    #[arg(long, default_value = "25%")]
+    pub min_ltv: String,
+    /// Path time before the borrowers open.
+    #[arg(long, default_value = "72h")]
+    pub warmup: String,
+    /// Replay at most this many steps of the path.
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Where the HTML report goes; a JSON of every step goes beside it.
+    #[arg(long, default_value = "target/riskctl/simulate.html")]
+    pub report: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShowCommand {
+    Market,
+    /// A reserve, by symbol of --config or by address.
+    Reserve {
+        reserve: String,
+    },
+    Position {
+        address: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GovCommand {
+    /// e.g. `set-bounds SOL lt_max=90% max_loosen_per_hour=0.5%`
+    SetBounds {
+        reserve: String,
+        values: Vec<String>,
+    },
+    /// e.g. `set-calibration SOL horizon=12h quantile_z=2.576`
+    SetCalibration {
+        reserve: String,
+        values: Vec<String>,
+    },
+    /// e.g. `set-oracle SOL max_age=30s max_confidence=1%`
+    SetOracle {
+        reserve: String,
+        values: Vec<String>,
+    },
+    /// e.g. `set-interest USDC borrow_cap=5000000 slope2=150%`
+    SetInterest {
+        reserve: String,
+        values: Vec<String>,
+    },
+    /// A key, or `none` to stop depth reports.
+    SetDepthReporter {
+        reserve: String,
+        reporter: String,
+    },
+    /// e.g. `set-liquidation close_factor=40% dust_value=5USD`
+    SetLiquidation {
+        values: Vec<String>,
+    },
+    SetGuardian {
+        guardian: String,
+    },
+    SetTreasury {
+        treasury: String,
+    },
+    /// First step of a hand-over; the new key then runs `accept-authority`.
+    ProposeAuthority {
+        new_authority: String,
+    },
+    /// Signed by --keypair, which must be the proposed authority.
+    AcceptAuthority,
+    /// lending, liquidations, refresh or all (comma-separated).
+    Pause {
+        flags: Vec<String>,
+    },
+    Unpause {
+        flags: Vec<String>,
+    },
+}

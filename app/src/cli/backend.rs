@@ -1,0 +1,122 @@
+//! From the global options to a chain, a deployment and a market.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use anyhow::{anyhow, bail, Context, Result};
+use solana_commitment_config::CommitmentConfig;
+use solana_sdk::signature::{read_keypair_file, Keypair, Signer};
+
+use super::args::{Commitment, GlobalArgs};
+use crate::accounts::PriceAccounts;
+use crate::chain::embedded_chain::EmbeddedChain;
+use crate::chain::rpc::{RpcChain, RpcOptions};
+use crate::chain::Chain;
+use crate::config::{self, Deployment};
+
+/// Everything a command acts on.
+pub struct Session {
+    pub chain: Box<dyn Chain>,
+    pub deployment: Option<Deployment>,
+    pub market: Pubkey,
+    pub prices: PriceAccounts,
+}
+
+fn default_keypair_path() -> PathBuf {
+    let home = std::env::var_os("HOME").unwrap_or_default();
+    Path::new(&home).join(".config/solana/id.json")
+}
+
+fn load_keypair(path: &Path) -> Result<Keypair> {
+    if !path.exists() {
+        bail!("keypair file {} does not exist", path.display());
+    }
+    read_keypair_file(path).map_err(|error| {
+        anyhow!(
+            "{} is not a Solana keypair file (a JSON array of 64 bytes): {error}",
+            path.display()
+        )
+    })
+}
+
+/// Connects to --url, or starts the embedded bank; `seed` deploys --config
+/// on a fresh embedded bank so there is a market to act on.
+pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
+    let keypair = match (&global.keypair, &global.url) {
+        (Some(path), _) => Some(load_keypair(path)?),
+        (None, Some(_)) => Some(load_keypair(&default_keypair_path()).context("pass --keypair")?),
+        (None, None) => None,
+    };
+    let mut chain: Box<dyn Chain> = match &global.url {
+        Some(url) => {
+            let options = RpcOptions {
+                commitment: match global.commitment {
+                    Commitment::Processed => CommitmentConfig::processed(),
+                    Commitment::Confirmed => CommitmentConfig::confirmed(),
+                    Commitment::Finalized => CommitmentConfig::finalized(),
+                },
+                priority_fee_micro_lamports: global.priority_fee,
+                compute_unit_limit: global.compute_unit_limit,
+                attempts: global.rpc_attempts.max(1),
+                first_backoff: Duration::from_millis(500),
+                timeout: Duration::from_secs(30),
+            };
+            let keypair = keypair.expect("loaded above for --url");
+            Box::new(RpcChain::connect(url, keypair, options)?)
+        }
+        None => Box::new(match keypair {
+            Some(keypair) => EmbeddedChain::start_with(keypair),
+            None => EmbeddedChain::start(),
+        }),
+    };
+    let deployment = if global.config.exists() || global.market.is_none() {
+        Some(config::load(&global.config, &chain.payer().pubkey())?)
+    } else {
+        None
+    };
+    if seed && chain.is_disposable() {
+        let deployment = deployment
+            .as_ref()
+            .ok_or_else(|| anyhow!("the embedded bank needs --config to seed a market"))?;
+        let plan = crate::deploy::plan(chain.as_mut(), deployment)?;
+        crate::deploy::apply(chain.as_mut(), plan)?;
+        tracing::info!("embedded bank seeded from {}", global.config.display());
+    }
+    let market = match (&global.market, &deployment) {
+        (Some(text), _) => {
+            config::resolve::parse_pubkey(text).map_err(|reason| anyhow!("--market: {reason}"))?
+        }
+        (None, Some(deployment)) => deployment.market,
+        (None, None) => bail!("pass --market or --config"),
+    };
+    let prices = deployment
+        .as_ref()
+        .map(PriceAccounts::from_deployment)
+        .unwrap_or_default();
+    Ok(Session {
+        chain,
+        deployment,
+        market,
+        prices,
+    })
+}
+
+impl Session {
+    /// A reserve by symbol of the deployment file, or by address.
+    pub fn reserve(&self, name: &str) -> Result<Pubkey> {
+        if let Some(deployment) = &self.deployment {
+            if let Some(spec) = deployment.reserves.iter().find(|spec| spec.symbol == name) {
+                return Ok(risk_engine::pda::reserve(&self.market, &spec.mint_address()).0);
+            }
+        }
+        config::resolve::parse_pubkey(name).map_err(|_| {
+            let known: Vec<&str> = self
+                .deployment
+                .iter()
+                .flat_map(|d| d.reserves.iter().map(|r| r.symbol.as_str()))
+                .collect();
+            anyhow!("\"{name}\" is neither a reserve address nor a symbol of the deployment file ({known:?})")
+        })
+    }
+}

@@ -1,0 +1,257 @@
+//! What each command does with its arguments and how it reports.
+
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use solana_sdk::signature::Signer;
+
+pub mod args;
+pub mod backend;
+
+use crate::config::units;
+use crate::gov::GovAction;
+use crate::history::csv;
+use crate::keeper::{self, KeeperOptions};
+use crate::liquidator::bot::{self, LiquidatorOptions};
+use crate::{deploy, gov, show, simulate};
+use args::{Cli, Command, GovCommand, ShowCommand, SimulateArgs};
+use backend::Session;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Deploy { yes } => run_deploy(backend::open(global, false)?, *yes),
+        Command::Gov(command) => run_gov(backend::open(global, true)?, command),
+        Command::Keeper {
+            once,
+            interval,
+            depth_file,
+        } => {
+            let mut session = backend::open(global, true)?;
+            let options = KeeperOptions {
+                market: session.market,
+                price_accounts: session.prices.clone(),
+                depth_file: depth_file.clone(),
+            };
+            let report = keeper::run(session.chain.as_mut(), &options, duration(interval)?, *once)?;
+            println!(
+                "keeper pass: {} refreshed, {} up to date, {} depth reports, {} failed",
+                report.refreshed.len(),
+                report.up_to_date,
+                report.depth_reported.len(),
+                report.failed.len()
+            );
+            for (reserve, before, after) in &report.refreshed {
+                println!(
+                    "  {reserve}: threshold {} -> {}",
+                    units::fmt_bps((*before).into()),
+                    units::fmt_bps((*after).into())
+                );
+            }
+            for (reserve, reason) in &report.failed {
+                println!("  {reserve}: not refreshed: {reason}");
+            }
+            Ok(())
+        }
+        Command::Liquidator {
+            once,
+            interval,
+            tolerance,
+            max,
+        } => {
+            let mut session = backend::open(global, true)?;
+            let options = LiquidatorOptions {
+                market: session.market,
+                price_accounts: session.prices.clone(),
+                tolerance_bps: units::percent_to_bps_u16(tolerance)
+                    .map_err(|e| anyhow!("--tolerance: {e}"))?,
+                max_liquidations: *max,
+            };
+            let pause = duration(interval)?;
+            loop {
+                let report = bot::pass(session.chain.as_mut(), &options)?;
+                println!(
+                    "liquidator pass: {} positions, {} unhealthy, {} liquidated, {} skipped",
+                    report.positions,
+                    report.unhealthy,
+                    report.liquidated.len(),
+                    report.skipped.len()
+                );
+                for done in &report.liquidated {
+                    println!(
+                        "  {}: repaid {} debt base units, received {} collateral base units, profit {} USD",
+                        done.position, done.repaid, done.collateral_received, done.profit_usd
+                    );
+                }
+                for (position, reason) in &report.skipped {
+                    println!("  {position}: skipped: {reason}");
+                }
+                if *once {
+                    return Ok(());
+                }
+                std::thread::sleep(pause);
+            }
+        }
+        Command::Show(command) => run_show(backend::open(global, true)?, command, global.json),
+        Command::Simulate(args) => {
+            if global.url.is_some() {
+                bail!("simulate runs on the embedded bank only; drop --url");
+            }
+            run_simulate(&global.config, args, global.json)
+        }
+    }
+}
+
+fn duration(text: &str) -> Result<Duration> {
+    let secs = units::duration_to_secs(text).map_err(|e| anyhow!("interval: {e}"))?;
+    Ok(Duration::from_secs(secs.into()))
+}
+
+fn run_deploy(mut session: Session, yes: bool) -> Result<()> {
+    let deployment = session
+        .deployment
+        .as_ref()
+        .ok_or_else(|| anyhow!("deploy needs --config"))?;
+    let chain = session.chain.as_mut();
+    let plan = deploy::plan(chain, deployment)?;
+    println!(
+        "deploying {} market {} to {}",
+        deployment.cluster,
+        deployment.market,
+        chain.describe()
+    );
+    print!("{}", plan.render());
+    if plan.is_empty() {
+        return Ok(());
+    }
+    if !chain.is_disposable() && !yes {
+        println!("nothing sent: re-run with --yes to apply these changes");
+        return Ok(());
+    }
+    let applied = deploy::apply(chain, plan)?;
+    println!("applied {applied} change(s)");
+    Ok(())
+}
+
+fn run_gov(mut session: Session, command: &GovCommand) -> Result<()> {
+    let reserve = |name: &str| session.reserve(name);
+    let key = |text: &str| {
+        crate::config::resolve::parse_pubkey(text).map_err(|reason| anyhow!("{reason}"))
+    };
+    let action = match command {
+        GovCommand::SetBounds { reserve: r, values } => GovAction::SetBounds {
+            reserve: reserve(r)?,
+            values: values.clone(),
+        },
+        GovCommand::SetCalibration { reserve: r, values } => GovAction::SetCalibration {
+            reserve: reserve(r)?,
+            values: values.clone(),
+        },
+        GovCommand::SetOracle { reserve: r, values } => GovAction::SetOracle {
+            reserve: reserve(r)?,
+            values: values.clone(),
+        },
+        GovCommand::SetInterest { reserve: r, values } => GovAction::SetInterest {
+            reserve: reserve(r)?,
+            values: values.clone(),
+        },
+        GovCommand::SetDepthReporter {
+            reserve: r,
+            reporter,
+        } => GovAction::SetDepthReporter {
+            reserve: reserve(r)?,
+            reporter: if reporter == "none" {
+                None
+            } else {
+                Some(key(reporter)?)
+            },
+        },
+        GovCommand::SetLiquidation { values } => GovAction::SetLiquidation {
+            values: values.clone(),
+        },
+        GovCommand::SetGuardian { guardian } => GovAction::SetGuardian {
+            guardian: key(guardian)?,
+        },
+        GovCommand::SetTreasury { treasury } => GovAction::SetTreasury {
+            treasury: key(treasury)?,
+        },
+        GovCommand::ProposeAuthority { new_authority } => GovAction::ProposeAuthority {
+            new_authority: key(new_authority)?,
+        },
+        GovCommand::AcceptAuthority => GovAction::AcceptAuthority,
+        GovCommand::Pause { flags } => GovAction::Pause {
+            flags: flags.clone(),
+        },
+        GovCommand::Unpause { flags } => GovAction::Unpause {
+            flags: flags.clone(),
+        },
+    };
+    let chain = session.chain.as_mut();
+    let prepared = gov::prepare(chain, session.market, &action)?;
+    for line in &prepared.diff {
+        println!("  {line}");
+    }
+    if prepared.diff.is_empty() {
+        println!("  (no value changes)");
+    }
+    gov::apply(chain, &prepared, &[]).context("the program refused the change")?;
+    println!("applied by {}", chain.payer().pubkey());
+    Ok(())
+}
+
+fn run_show(mut session: Session, command: &ShowCommand, json: bool) -> Result<()> {
+    let chain = session.chain.as_mut();
+    let view = match command {
+        ShowCommand::Market => show::market(chain, &session.market, &session.prices)?,
+        ShowCommand::Reserve { reserve } => {
+            let address = session.reserve(reserve)?;
+            show::reserve(session.chain.as_mut(), &address, &session.prices)?
+        }
+        ShowCommand::Position { address } => {
+            let address = crate::config::resolve::parse_pubkey(address)
+                .map_err(|reason| anyhow!("{reason}"))?;
+            show::position(chain, &address, &session.prices)?
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&view.to_json())?);
+    } else {
+        print!("{}", view.render_text());
+    }
+    Ok(())
+}
+
+fn run_simulate(config: &std::path::Path, args: &SimulateArgs, json: bool) -> Result<()> {
+    let min_ltv = units::percent_to_bps(&args.min_ltv).map_err(|e| anyhow!("--min-ltv: {e}"))?;
+    let options = simulate::SimulateOptions {
+        config: config.to_path_buf(),
+        collateral: args.collateral.clone(),
+        debt: args.debt.clone(),
+        borrowers: args.borrowers,
+        min_ltv: f64::from(min_ltv) / 10_000.0,
+        warmup_hours: i64::from(
+            units::duration_to_secs(&args.warmup).map_err(|e| anyhow!("--warmup: {e}"))?,
+        ) / 3_600,
+        max_steps: args.max_steps,
+        show_progress: !json,
+    };
+    let path = args.prices.as_deref().map(csv::read).transpose()?;
+    let simulation = simulate::run(path.as_deref(), &options)?;
+    let json_path = args.report.with_extension("json");
+    simulate::report::write(&simulation, &args.report)
+        .with_context(|| format!("cannot write {}", args.report.display()))?;
+    let machine = serde_json::json!({ "summary": simulation.summary, "steps": simulation.records });
+    std::fs::write(&json_path, serde_json::to_string_pretty(&machine)?)
+        .with_context(|| format!("cannot write {}", json_path.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&simulation.summary)?);
+    } else {
+        print!("{}", simulation.summary.render());
+        println!("report: {}", args.report.display());
+        println!("steps:  {}", json_path.display());
+    }
+    if !simulation.summary.books_balance() {
+        bail!("a vault does not match its reserve's books: see the summary");
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Price history: reading it from CSV files, and the built-in scenarios.
+
+pub mod csv;
+pub mod scenario;
+
+/// One observation: a unix time (seconds) and a price in USD.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tick {
+    pub time: i64,
+    pub price: f64,
+}

@@ -1,0 +1,80 @@
+//! Plain-text tables for the terminal: columns padded to their widest
+//! cell, numbers right-aligned.
+
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str]) -> Self {
+        Self {
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) -> &mut Self {
+        self.rows.push(cells);
+        self
+    }
+
+    pub fn render(&self) -> String {
+        let columns = self.header.len();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(columns) {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let line = |cells: &[String], out: &mut String| {
+            let padded: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .take(columns)
+                .map(|(i, cell)| {
+                    if looks_numeric(cell) {
+                        format!("{cell:>width$}", width = widths[i])
+                    } else {
+                        format!("{cell:<width$}", width = widths[i])
+                    }
+                })
+                .collect();
+            out.push_str(padded.join("  ").trim_end());
+            out.push('\n');
+        };
+        line(&self.header, &mut out);
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        out.push_str(&rule.join("  "));
+        out.push('\n');
+        for row in &self.rows {
+            line(row, &mut out);
+        }
+        out
+    }
+}
+
+/// Amounts with their units ("87.50 %", "$1,234.00", "-3") align right.
+fn looks_numeric(cell: &str) -> bool {
+    cell.trim_start_matches(['-', '$'])
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_columns_and_aligns_numbers_right() {
+        let mut table = Table::new(&["name", "value"]);
+        table.row(vec!["lt_max".into(), "88.00 %".into()]);
+        table.row(vec!["horizon".into(), "1 d".into()]);
+        assert_eq!(
+            table.render(),
+            "name     value\n-------  -------\nlt_max   88.00 %\nhorizon      1 d\n"
+        );
+    }
+}
