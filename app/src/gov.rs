@@ -158,12 +158,12 @@ pub fn prepare(
         GovAction::SetInterest { reserve, values } => {
             let current = accounts::reserve(chain, reserve)?;
             let decimals = current.mint_decimals;
-            let before = describe::interest(&current.interest, decimals, "");
+            let before = describe::interest(&current.interest, decimals, "tokens");
             let model = resolve::interest_model(patched(&before, values, "interest")?, decimals)?;
             checked(model.validate(), "interest")?;
             prepared(
                 builders::set_interest_model(authority, market_address, *reserve, model),
-                describe::diff(&before, &describe::interest(&model, decimals, "")),
+                describe::diff(&before, &describe::interest(&model, decimals, "tokens")),
             )
         }
         GovAction::SetDepthReporter { reserve, reporter } => {

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 
 use crate::accounts::{self, PriceAccounts};
 use crate::chain::Chain;
-use crate::config::units::{fmt_bps, fmt_tokens, fmt_usd};
+use crate::config::units::{fmt_bps, fmt_tokens, fmt_usd, fmt_usd_price};
 use crate::describe::{self, Described};
 use crate::table::Table;
 
@@ -51,7 +51,7 @@ impl View {
             out.push_str(&format!("{}\n", section.title));
             let mut table = Table::new(&["", ""]);
             for row in &section.rows {
-                table.row(vec![row.label.clone(), row.human.clone()]);
+                table.row(vec![human_label(&row.label), row.human.clone()]);
             }
             // Skip the empty header and its rule.
             out.extend(
@@ -80,6 +80,16 @@ impl View {
     }
 }
 
+/// "liquidation_threshold_bps" reads "liquidation threshold" in a table,
+/// whose values carry their units.
+fn human_label(key: &str) -> String {
+    let mut label = key;
+    for suffix in ["_bps_per_year", "_bps", "_usd"] {
+        label = label.strip_suffix(suffix).unwrap_or(label);
+    }
+    label.replace('_', " ")
+}
+
 impl Section {
     /// `label` names the raw value's unit when it has one (`..._bps`).
     fn row(&mut self, label: &str, human: String, raw: Value) -> &mut Self {
@@ -99,7 +109,15 @@ impl Section {
     }
 }
 
-pub fn market(chain: &mut dyn Chain, address: &Pubkey, prices: &PriceAccounts) -> Result<View> {
+/// Names of mints, from the deployment file, for titles.
+pub type Symbols = std::collections::HashMap<Pubkey, String>;
+
+pub fn market(
+    chain: &mut dyn Chain,
+    address: &Pubkey,
+    prices: &PriceAccounts,
+    symbols: &Symbols,
+) -> Result<View> {
     let market = accounts::market(chain, address)?;
     let mut view = View::default();
     market_keys(view.section("market"), address, &market);
@@ -116,7 +134,10 @@ pub fn market(chain: &mut dyn Chain, address: &Pubkey, prices: &PriceAccounts) -
     let now = chain.unix_timestamp()?;
     for (reserve_address, reserve) in accounts::reserves_of(chain, address)? {
         let price = current_price(chain, prices, &reserve_address, &reserve, now);
-        let title = format!("reserve {reserve_address}");
+        let title = match symbols.get(&reserve.mint) {
+            Some(symbol) => format!("reserve {symbol} {reserve_address}"),
+            None => format!("reserve {reserve_address}"),
+        };
         reserve_summary(view.section(&title), &reserve, price.as_ref().ok(), now);
     }
     Ok(view)
@@ -200,7 +221,9 @@ fn reserve_summary(
         )
         .row(
             "price_usd",
-            price.map_or("unavailable".into(), |p| fmt_usd(p.price.to_num::<f64>())),
+            price.map_or("unavailable".into(), |p| {
+                fmt_usd_price(p.price.to_num::<f64>())
+            }),
             json!(price.map(|p| p.price.to_num::<f64>())),
         )
         .row(

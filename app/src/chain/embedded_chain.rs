@@ -60,9 +60,14 @@ impl EmbeddedChain {
     }
 
     /// Makes `operator` the key that signs and pays from now on, funded
-    /// by the current one: another person at the same cluster.
+    /// by the current one when it holds less than 10 SOL: another person
+    /// at the same cluster.
     pub fn switch_operator(&mut self, operator: Keypair) -> ChainResult<()> {
-        self.airdrop(&operator.pubkey(), OPERATOR_LAMPORTS / 1_000)?;
+        const FLOOR: u64 = 10_000_000_000;
+        let balance = self.account(&operator.pubkey())?.map_or(0, |a| a.lamports);
+        if balance < FLOOR {
+            self.airdrop(&operator.pubkey(), 10 * FLOOR)?;
+        }
         self.operator = operator;
         Ok(())
     }

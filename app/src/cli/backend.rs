@@ -103,6 +103,18 @@ pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
 }
 
 impl Session {
+    /// Symbols of the deployment's mints.
+    pub fn symbols(&self) -> crate::show::Symbols {
+        self.deployment
+            .iter()
+            .flat_map(|d| {
+                d.reserves
+                    .iter()
+                    .map(|r| (r.mint_address(), r.symbol.clone()))
+            })
+            .collect()
+    }
+
     /// A reserve by symbol of the deployment file, or by address.
     pub fn reserve(&self, name: &str) -> Result<Pubkey> {
         if let Some(deployment) = &self.deployment {

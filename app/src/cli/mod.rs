@@ -202,7 +202,15 @@ fn run_gov(mut session: Session, command: &GovCommand) -> Result<()> {
 fn run_show(mut session: Session, command: &ShowCommand, json: bool) -> Result<()> {
     let chain = session.chain.as_mut();
     let view = match command {
-        ShowCommand::Market => show::market(chain, &session.market, &session.prices)?,
+        ShowCommand::Market => {
+            let symbols = session.symbols();
+            show::market(
+                session.chain.as_mut(),
+                &session.market,
+                &session.prices,
+                &symbols,
+            )?
+        }
         ShowCommand::Reserve { reserve } => {
             let address = session.reserve(reserve)?;
             show::reserve(session.chain.as_mut(), &address, &session.prices)?

@@ -307,7 +307,9 @@ pub fn interest_model(mut f: Fields, decimals: u8) -> Result<InterestModel> {
         if text.eq_ignore_ascii_case("none") {
             return Ok(u64::MAX);
         }
-        units::tokens_to_base_units(text, decimals)
+        // "1,000 SOL" as shown reads back: the amount is the first word.
+        let amount = text.split_whitespace().next().unwrap_or(text);
+        units::tokens_to_base_units(amount, decimals)
     };
     let model = InterestModel {
         supply_cap: f.take("supply_cap", cap)?,

@@ -257,6 +257,18 @@ pub fn fmt_usd(value: f64) -> String {
     format!("{sign}${}.{:02}", group_thousands(cents / 100), cents % 100)
 }
 
+/// A unit price: cents from $1 up, four significant digits below
+/// ("$0.00002", "$0.9998").
+pub fn fmt_usd_price(value: f64) -> String {
+    if !value.is_finite() || value.abs() >= 1.0 || value == 0.0 {
+        return fmt_usd(value);
+    }
+    let decimals = (3 - value.abs().log10().floor() as i32).clamp(2, 12) as usize;
+    let text = format!("{:.*}", decimals, value.abs());
+    let text = text.trim_end_matches('0');
+    format!("{}${text}", if value < 0.0 { "-" } else { "" })
+}
+
 fn group_thousands(value: u128) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

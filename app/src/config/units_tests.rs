@@ -70,6 +70,9 @@ fn formatting_keeps_units_and_precision() {
     assert_eq!(fmt_usd(1_234.565), "$1,234.57");
     assert_eq!(fmt_usd(-0.001), "$0.00");
     assert_eq!(fmt_usd(-12.5), "-$12.50");
+    assert_eq!(fmt_usd_price(0.00002), "$0.00002");
+    assert_eq!(fmt_usd_price(0.99984), "$0.9998");
+    assert_eq!(fmt_usd_price(150.0), "$150.00");
 }
 
 #[test]

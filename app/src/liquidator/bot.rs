@@ -7,16 +7,19 @@ use std::collections::HashMap;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use anyhow::Result;
+use anyhow::{anyhow, bail, Result};
 use fixed::types::I80F48;
-use risk_engine::oracle::pyth::load_price;
+use risk_engine::oracle::pyth::{load_price, OraclePrice};
+use risk_engine::state::{Position, Reserve};
 use solana_sdk::signature::Signer;
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
-use super::evaluate::{evaluate, MarketView, ReserveView};
+use super::evaluate::{evaluate, Candidate, MarketView, ReserveView};
 use crate::accounts::{self, PriceAccounts};
 use crate::chain::Chain;
 use crate::client::builders::{self, LiquidatorAccounts, PricedPosition};
+use crate::client::ReserveAccounts;
+use crate::config::resolve::program_reason;
 
 #[derive(Debug, Clone, Default)]
 pub struct LiquidatorOptions {
@@ -61,10 +64,29 @@ pub struct BotReport {
     pub unpriced: Vec<(Pubkey, String)>,
 }
 
-pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotReport> {
+/// What a pass saw: the market priced at one moment, and its unhealthy
+/// positions ranked by profit.
+pub struct PlannedPass {
+    view: MarketView,
+    treasury: Pubkey,
+    listed: HashMap<Pubkey, ReserveAccounts>,
+    positions: HashMap<Pubkey, Position>,
+    candidates: Vec<Candidate>,
+    report: BotReport,
+}
+
+impl PlannedPass {
+    /// The positions the pass would liquidate, most profitable first.
+    pub fn candidates(&self) -> Vec<Pubkey> {
+        self.candidates.iter().map(|c| c.position).collect()
+    }
+}
+
+/// Loads and prices the market, and ranks what to liquidate.
+pub fn plan(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<PlannedPass> {
     let market = accounts::market(chain, &options.market)?;
     if market.treasury == chain.payer().pubkey() {
-        anyhow::bail!(
+        bail!(
             "the liquidator key is the market's treasury: its proceeds and the protocol fee would go to one account; liquidate with another key"
         );
     }
@@ -75,14 +97,7 @@ pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotRep
     for (address, reserve) in accounts::reserves_of(chain, &options.market)? {
         let client_view = options.price_accounts.reserve_accounts(&address, &reserve);
         listed.insert(address, client_view);
-        let price = accounts::price_update(chain, &client_view.price_account)
-            .and_then(|update| update.ok_or_else(|| anyhow::anyhow!("no Pyth account")))
-            .and_then(|update| {
-                load_price(&update, &reserve.oracle, now).map_err(|error| {
-                    anyhow::anyhow!(crate::config::resolve::program_reason(&error))
-                })
-            });
-        match price {
+        match usable_price(chain, &client_view, &reserve, now) {
             Ok(price) => {
                 views.insert(address, ReserveView { reserve, price });
             }
@@ -90,7 +105,7 @@ pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotRep
         }
     }
     let view = MarketView::new(views, market.liquidation, now)
-        .map_err(|error| anyhow::anyhow!(crate::config::resolve::program_reason(&error)))?;
+        .map_err(|error| anyhow!(program_reason(&error)))?;
     let positions = accounts::positions_of(chain, &options.market)?;
     report.positions = positions.len();
     report.indebted = positions.iter().filter(|(_, p)| p.debt_shares > 0).count();
@@ -102,7 +117,44 @@ pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotRep
         options.tolerance_bps,
     );
     report.unhealthy = candidates.len();
-    let by_address: HashMap<Pubkey, _> = positions.into_iter().collect();
+    Ok(PlannedPass {
+        view,
+        treasury: market.treasury,
+        listed,
+        positions: positions.into_iter().collect(),
+        candidates,
+        report,
+    })
+}
+
+/// The reserve's price as the program would accept it now.
+fn usable_price(
+    chain: &mut dyn Chain,
+    asset: &ReserveAccounts,
+    reserve: &Reserve,
+    now: i64,
+) -> Result<OraclePrice> {
+    let update = accounts::price_update(chain, &asset.price_account)?
+        .ok_or_else(|| anyhow!("no Pyth account at {}", asset.price_account))?;
+    load_price(&update, &reserve.oracle, now).map_err(|error| anyhow!(program_reason(&error)))
+}
+
+/// Sends the planned liquidations in order. One refused (another bot was
+/// first, the price moved) is recorded and the next one goes.
+pub fn execute(
+    chain: &mut dyn Chain,
+    options: &LiquidatorOptions,
+    planned: PlannedPass,
+) -> Result<BotReport> {
+    let PlannedPass {
+        view,
+        treasury,
+        listed,
+        positions,
+        candidates,
+        mut report,
+    } = planned;
+    let wallet = chain.payer().pubkey();
     for candidate in candidates {
         if options
             .max_liquidations
@@ -110,7 +162,7 @@ pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotRep
         {
             break;
         }
-        let position = &by_address[&candidate.position];
+        let position = &positions[&candidate.position];
         let priced = PricedPosition {
             owner: position.owner,
             market: options.market,
@@ -118,7 +170,6 @@ pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotRep
             collateral: listed[&position.collateral_reserve],
             debt: listed[&position.debt_reserve],
         };
-        let wallet = chain.payer().pubkey();
         let budget =
             accounts::token_balance(chain, &priced.debt.associated_account(&wallet))?.unwrap_or(0);
         // Within what the bot holds: the same program code sizes it again.
@@ -138,7 +189,7 @@ pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotRep
         match liquidate(
             chain,
             &priced,
-            market.treasury,
+            treasury,
             sized.outcome.repaid,
             sized.min_collateral_out,
         ) {
@@ -169,6 +220,12 @@ pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotRep
         }
     }
     Ok(report)
+}
+
+/// One pass: plan, then execute.
+pub fn pass(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<BotReport> {
+    let planned = plan(chain, options)?;
+    execute(chain, options, planned)
 }
 
 /// Sends one liquidation; returns the collateral the bot received.

@@ -1,0 +1,18 @@
+//! Every `riskctl` command end to end on the embedded bank, with the
+//! results asserted against the chain; and the binary's answers to bad
+//! input.
+
+// solana-program-test marks its whole API as unstable.
+#![allow(deprecated)]
+
+mod riskctl {
+    pub mod harness;
+
+    mod cli;
+    mod deploy;
+    mod gov;
+    mod keeper;
+    mod liquidator;
+    mod show;
+    mod simulate;
+}

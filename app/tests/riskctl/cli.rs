@@ -1,0 +1,230 @@
+//! The `riskctl` binary: the commands a person types, their output, and a
+//! clear message with a non-zero exit for bad input, never a panic.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use solana_sdk::signature::Keypair;
+
+use crate::riskctl::harness::{localnet, repo_file};
+
+fn riskctl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_riskctl"))
+        .args(args)
+        .current_dir(repo_file(""))
+        .env_remove("RISKCTL_URL")
+        .env_remove("RISKCTL_KEYPAIR")
+        .output()
+        .expect("riskctl runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Fails with exit code 1 and `expected` in its message, without a panic.
+fn assert_refused(args: &[&str], expected: &str) {
+    let output = riskctl(args);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+    assert!(err.contains(expected), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+fn write_keypair(path: &Path) {
+    let bytes = Keypair::new().to_bytes().to_vec();
+    std::fs::write(path, serde_json::to_string(&bytes).unwrap()).unwrap();
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("riskctl-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn commands_run_end_to_end_on_the_embedded_bank() {
+    let deploy = riskctl(&["deploy"]);
+    assert!(deploy.status.success(), "{}", stderr(&deploy));
+    assert!(
+        stdout(&deploy).contains("applied 10 change(s)"),
+        "{}",
+        stdout(&deploy)
+    );
+
+    let show = riskctl(&["show", "reserve", "SOL", "--json"]);
+    assert!(show.status.success(), "{}", stderr(&show));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&show)).unwrap();
+    assert_eq!(json["bounds"]["lt_max"], 8_800);
+
+    let keeper = riskctl(&["keeper", "--once"]);
+    assert!(
+        stdout(&keeper).contains("keeper pass: 3 refreshed, 0 up to date"),
+        "{}",
+        stdout(&keeper)
+    );
+
+    let liquidator = riskctl(&["liquidator", "--once"]);
+    assert!(
+        stdout(&liquidator).contains("liquidator pass: 0 positions"),
+        "{}",
+        stdout(&liquidator)
+    );
+
+    let gov = riskctl(&["gov", "set-bounds", "SOL", "lt_max=86%"]);
+    assert!(gov.status.success(), "{}", stderr(&gov));
+    assert!(
+        stdout(&gov).contains("lt_max: 88.00 % -> 86.00 %"),
+        "{}",
+        stdout(&gov)
+    );
+
+    let keypair = temp("operator.json");
+    write_keypair(&keypair);
+    let with_key = riskctl(&["--keypair", keypair.to_str().unwrap(), "show", "market"]);
+    assert!(with_key.status.success(), "{}", stderr(&with_key));
+    std::fs::remove_file(keypair).ok();
+}
+
+#[test]
+fn simulate_prints_its_summary_and_writes_its_report() {
+    let report = temp("simulate.html");
+    let output = riskctl(&[
+        "simulate",
+        "--borrowers",
+        "8",
+        "--max-steps",
+        "130",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for line in [
+        "steps replayed",
+        "liquidations",
+        "bad debt",
+        "debt vault vs books",
+        "balanced",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    assert!(
+        out.contains(&format!("report: {}", report.display())),
+        "{out}"
+    );
+    assert!(
+        stderr(&output).contains("replaying prices: 130/130 steps"),
+        "progress: {}",
+        stderr(&output)
+    );
+    assert!(std::fs::read_to_string(&report).unwrap().contains("<svg"));
+    let steps: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(steps["steps"].as_array().unwrap().len(), 130);
+    std::fs::remove_file(&report).ok();
+    std::fs::remove_file(report.with_extension("json")).ok();
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
+    let malformed = temp("malformed.toml");
+    std::fs::write(&malformed, "cluster = \"x\"\n[market\n").unwrap();
+    let bad_key = temp("bad-key.json");
+    std::fs::write(&bad_key, "[1, 2, 3]").unwrap();
+    let good_key = temp("good-key.json");
+    write_keypair(&good_key);
+    let unknown_mint = temp("unknown-mint.toml");
+    let text = std::fs::read_to_string(localnet()).unwrap().replace(
+        "presets_from = \"presets.toml\"",
+        &format!(
+            "presets_from = \"{}\"",
+            repo_file("migrations/presets.toml").display()
+        ),
+    );
+    let first_create = "mint = \"create\"\ndecimals = 9\ntoken_program = \"spl-token\"";
+    assert!(text.contains(first_create));
+    std::fs::write(
+        &unknown_mint,
+        text.replacen(
+            first_create,
+            "mint = \"7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU\"\ndecimals = 9",
+            1,
+        ),
+    )
+    .unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+
+    assert_refused(
+        &["--config", "migrations/nope.toml", "deploy"],
+        "cannot read migrations/nope.toml",
+    );
+    assert_refused(
+        &["--config", &path(&malformed), "deploy"],
+        "TOML parse error at line 2",
+    );
+    assert_refused(
+        &["--config", &path(&unknown_mint), "deploy"],
+        "mint 7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU does not exist",
+    );
+    assert_refused(
+        &["--config", "migrations/devnet.toml", "deploy"],
+        "no Pyth price account for feed",
+    );
+    assert_refused(
+        &["gov", "set-bounds", "SOL", "lt_max=99.5%"],
+        "ThresholdBoundsInvalid",
+    );
+    assert_refused(
+        &["gov", "set-bounds", "DOGE", "lt_max=80%"],
+        "neither a reserve address nor a symbol",
+    );
+    assert_refused(
+        &["liquidator", "--once", "--tolerance", "0.5"],
+        "--tolerance: \"0.5\" needs a unit",
+    );
+    assert_refused(
+        &["--keypair", &path(&bad_key), "show", "market"],
+        "is not a Solana keypair file",
+    );
+    assert_refused(
+        &["--keypair", "/nonexistent/id.json", "show", "market"],
+        "keypair file /nonexistent/id.json does not exist",
+    );
+    assert_refused(
+        &[
+            "--url",
+            "http://127.0.0.1:9",
+            "--keypair",
+            &path(&good_key),
+            "--rpc-attempts",
+            "1",
+            "show",
+            "market",
+        ],
+        "cannot reach http://127.0.0.1:9",
+    );
+    assert_refused(
+        &[
+            "--url",
+            "http://127.0.0.1:9",
+            "--keypair",
+            &path(&good_key),
+            "simulate",
+        ],
+        "simulate runs on the embedded bank only",
+    );
+    assert_refused(
+        &["simulate", "--prices", &path(&malformed)],
+        "line 1: unknown columns",
+    );
+    for file in [malformed, bad_key, good_key, unknown_mint] {
+        std::fs::remove_file(file).ok();
+    }
+    // A usage error is clap's: exit code 2 and the usage line.
+    let usage = riskctl(&["gov", "set-bounds"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
