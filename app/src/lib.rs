@@ -6,6 +6,8 @@
 #![allow(deprecated)]
 
 pub mod accounts;
+pub mod backtest;
+pub mod calibrate;
 pub mod chain;
 pub mod cli;
 pub mod client;

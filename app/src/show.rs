@@ -5,8 +5,8 @@ use anchor_lang::prelude::Pubkey;
 use anyhow::Result;
 use fixed::types::I80F48;
 use risk_engine::lending::position_debt;
-use risk_engine::liquidation::effective_threshold_bps;
-use risk_engine::math::liquidation::{health_factor, Side};
+use risk_engine::liquidation::{effective_threshold_bps, position_sides};
+use risk_engine::math::liquidation::health_factor;
 use risk_engine::math::volatility::annualised_sigma_bps;
 use risk_engine::oracle::pyth::{load_price, OraclePrice};
 use risk_engine::state::{Market, Reserve};
@@ -409,16 +409,9 @@ pub fn position(chain: &mut dyn Chain, address: &Pubkey, prices: &PriceAccounts)
         );
         return Ok(view);
     };
-    let collateral_side = Side {
-        amount: position.collateral_amount,
-        decimals: collateral.mint_decimals,
-        price: cp.price,
-    };
-    let debt_side = Side {
-        amount: owed,
-        decimals: debt_reserve.mint_decimals,
-        price: dp.price,
-    };
+    let (collateral_side, debt_side) =
+        position_sides(&position, &collateral, &cp, &debt_reserve, &dp)
+            .map_err(|error| anyhow::anyhow!(crate::config::resolve::program_reason(&error)))?;
     let threshold = effective_threshold_bps(&collateral, now);
     let collateral_usd = collateral_side
         .value()

@@ -8,6 +8,8 @@
 mod riskctl {
     pub mod harness;
 
+    mod backtest;
+    mod calibrate;
     mod cli;
     mod deploy;
     mod gov;

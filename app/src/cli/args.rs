@@ -100,7 +100,105 @@ pub enum Command {
     Show(ShowCommand),
     /// Deploy --config on the embedded bank, open a book of borrowers and
     /// replay a price path with the keeper and the liquidator running.
-    Simulate(SimulateArgs),
+    Simulate(Box<SimulateArgs>),
+    /// Replay a price history through the program's calibration against a
+    /// synthetic book, dynamic threshold against static ones.
+    Backtest(Box<BacktestArgs>),
+    /// Sweep calibration parameters over price histories and recommend the
+    /// set with no bad debt and the most capital for borrowers.
+    Calibrate(Box<CalibrateArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Price history CSV of the collateral (`unix_timestamp,price` or OHLCV).
+    #[arg(long)]
+    pub prices: PathBuf,
+    /// Price history of the debt asset; $1 when absent.
+    #[arg(long)]
+    pub debt_prices: Option<PathBuf>,
+    #[command(flatten)]
+    pub book: BookArgs,
+    /// Where the HTML report goes; the runs as JSON go beside it.
+    #[arg(long, default_value = "target/riskctl/backtest.html")]
+    pub report: PathBuf,
+}
+
+/// The synthetic book and the thresholds compared, shared by backtest and
+/// calibrate.
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// Reserve of --config whose parameters are tested.
+    #[arg(long, default_value = "SOL")]
+    pub asset: String,
+    #[arg(long, default_value = "USDC")]
+    pub debt: String,
+    /// Static thresholds to compare with, comma-separated.
+    #[arg(long, default_value = "75%,88%")]
+    pub r#static: String,
+    #[arg(long, default_value_t = 40)]
+    pub borrowers: usize,
+    /// Borrowers target shares of the max LTV from this...
+    #[arg(long, default_value = "50%")]
+    pub min_target: String,
+    /// ...to this.
+    #[arg(long, default_value = "98%")]
+    pub max_target: String,
+    /// From unhealthy to liquidated.
+    #[arg(long, default_value = "0s")]
+    pub delay: String,
+    /// How often borrowers borrow back up to their target.
+    #[arg(long, default_value = "1d")]
+    pub relever: String,
+    /// Rolling window of the tail-loss percentiles.
+    #[arg(long, default_value = "30d")]
+    pub window: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Price histories of the asset (or of several assets), swept together.
+    #[arg(long, required = true)]
+    pub prices: Vec<PathBuf>,
+    #[command(flatten)]
+    pub book: BookArgs,
+    /// Values to sweep, comma-separated; the asset's own value when absent.
+    #[arg(long, default_value = "2.326,2.576,3.09")]
+    pub z: String,
+    #[arg(long, default_value = "1d,2d")]
+    pub horizon: String,
+    #[arg(long)]
+    pub fast_half_life: Option<String>,
+    #[arg(long)]
+    pub slow_half_life: Option<String>,
+    #[arg(long, default_value = "40%,50%,60%,75%")]
+    pub lt_min: String,
+    #[arg(long)]
+    pub lt_max: Option<String>,
+    #[arg(long)]
+    pub tighten: Option<String>,
+    #[arg(long)]
+    pub loosen: Option<String>,
+    #[arg(long)]
+    pub bonus: Option<String>,
+    /// Stress the recommended set: bootstrapped paths, crash windows and,
+    /// with --correlation, joint scenarios over all --prices.
+    #[arg(long)]
+    pub stress: bool,
+    #[arg(long, default_value_t = 20)]
+    pub bootstrap: usize,
+    /// Returns kept together in a bootstrap block.
+    #[arg(long, default_value_t = 10)]
+    pub block: usize,
+    /// Rows separated by `;`, entries by `,`: one per --prices file.
+    #[arg(long)]
+    pub correlation: Option<String>,
+    #[arg(long, default_value_t = 20)]
+    pub scenarios: usize,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    #[arg(long, default_value = "target/riskctl/calibrate.html")]
+    pub report: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,8 @@ use solana_sdk::signature::Signer;
 
 pub mod args;
 pub mod backend;
+pub mod backtest_cmd;
+pub mod calibrate_cmd;
 
 use crate::config::units;
 use crate::gov::GovAction;
@@ -93,6 +95,8 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Show(command) => run_show(backend::open(global, true)?, command, global.json),
+        Command::Backtest(args) => backtest_cmd::run(global, args),
+        Command::Calibrate(args) => calibrate_cmd::run(global, args),
         Command::Simulate(args) => {
             if global.url.is_some() {
                 bail!("simulate runs on the embedded bank only; drop --url");

@@ -1,6 +1,7 @@
 //! Price history: reading it from CSV files, and the built-in scenarios.
 
 pub mod csv;
+pub mod random;
 pub mod scenario;
 
 /// One observation: a unix time (seconds) and a price in USD.

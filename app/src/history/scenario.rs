@@ -2,6 +2,7 @@
 //! Deterministic (a fixed seed), so every run and every test sees the same
 //! path.
 
+use super::random::Random;
 use super::Tick;
 
 const HOUR: i64 = 3_600;
@@ -36,7 +37,7 @@ pub fn crash(start_time: i64, start_price: f64) -> Vec<Tick> {
             total_move: (1.08f64).ln(),
         },
     ];
-    let mut noise = Gaussian::new(0x5eed_cafe);
+    let mut noise = Random::new(0x5eed_cafe);
     let mut ticks = vec![Tick {
         time: start_time,
         price: start_price,
@@ -46,7 +47,7 @@ pub fn crash(start_time: i64, start_price: f64) -> Vec<Tick> {
         let step_sigma = phase.sigma_per_year / HOURS_PER_YEAR.sqrt();
         let drift = phase.total_move / phase.hours as f64;
         for _ in 0..phase.hours {
-            log_price += drift + step_sigma * noise.next();
+            log_price += drift + step_sigma * noise.normal();
             let time = ticks.last().map_or(start_time, |t| t.time) + HOUR;
             ticks.push(Tick {
                 time,
@@ -55,32 +56,6 @@ pub fn crash(start_time: i64, start_price: f64) -> Vec<Tick> {
         }
     }
     ticks
-}
-
-/// Standard normal draws: SplitMix64 into Box-Muller.
-struct Gaussian {
-    state: u64,
-}
-
-impl Gaussian {
-    fn new(seed: u64) -> Self {
-        Self { state: seed }
-    }
-
-    fn uniform(&mut self) -> f64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        // 53 random bits in (0, 1].
-        ((z >> 11) as f64 + 1.0) / (1u64 << 53) as f64
-    }
-
-    fn next(&mut self) -> f64 {
-        let (u1, u2) = (self.uniform(), self.uniform());
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-    }
 }
 
 #[cfg(test)]

@@ -228,3 +228,128 @@ fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
     let usage = riskctl(&["gov", "set-bounds"]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
+    let btc = "../shared/data/btc-usd-daily-2011-2021.csv";
+    let report = temp("backtest.html");
+    let output = riskctl(&[
+        "backtest",
+        "--prices",
+        btc,
+        "--static",
+        "90%",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.contains("3789 steps of ../shared/data/btc-usd-daily-2011-2021.csv from 2011-08-18 to 2021-12-31"), "{out}");
+    for figure in [
+        "bad debt",
+        "99th pct loss per window",
+        "max LTV, mean",
+        "time at lt_min / lt_max",
+        "static 90.00 %",
+    ] {
+        assert!(out.contains(figure), "{figure}: {out}");
+    }
+    let runs: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("Threshold: dynamic against static"));
+
+    let calibrate_report = temp("calibrate.html");
+    let output = riskctl(&[
+        "calibrate",
+        "--prices",
+        btc,
+        "--z",
+        "3.09",
+        "--horizon",
+        "2d",
+        "--lt-min",
+        "40%,75%",
+        "--stress",
+        "--bootstrap",
+        "2",
+        "--report",
+        calibrate_report.to_str().unwrap(),
+    ]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.contains("2 candidates × 1 histories"), "{out}");
+    assert!(
+        out.contains("recommended: z 3.09, T 2 d, half-lives 6 h / 2 w, LT 40.00 %..88.00 %"),
+        "{out}"
+    );
+    assert!(out.contains("no bad debt"), "{out}");
+    assert!(
+        out.contains("runner-up: z 3.09, T 2 d, half-lives 6 h / 2 w, LT 75.00 %..88.00 %"),
+        "{out}"
+    );
+    assert!(out.contains("stress: "), "{out}");
+    let html = std::fs::read_to_string(&calibrate_report).unwrap();
+    assert!(
+        html.contains("Best mean max LTV without bad debt"),
+        "the heat map"
+    );
+    for file in [
+        report.clone(),
+        report.with_extension("json"),
+        calibrate_report.clone(),
+        calibrate_report.with_extension("json"),
+    ] {
+        std::fs::remove_file(file).ok();
+    }
+}
+
+#[test]
+fn bad_price_files_are_refused_with_their_line() {
+    let cases = [
+        ("", "the file is empty"),
+        (
+            "unix_timestamp,price\n10,1\n5,1\n",
+            "line 3: timestamp 5 is before the line before",
+        ),
+        (
+            "unix_timestamp,price\n10,1\n10,2\n",
+            "line 3: timestamp 10 repeats the line before",
+        ),
+        (
+            "unix_timestamp,price\n10,1\n11,0\n",
+            "line 3: price 0 is not positive",
+        ),
+        (
+            "unix_timestamp,price\n10,1\n11,-3\n",
+            "line 3: price -3 is not positive",
+        ),
+        ("time,close\n10,1\n", "line 1: unknown columns `time,close`"),
+    ];
+    for (i, (content, expected)) in cases.iter().enumerate() {
+        let file = temp(&format!("prices-{i}.csv"));
+        std::fs::write(&file, content).unwrap();
+        assert_refused(&["backtest", "--prices", file.to_str().unwrap()], expected);
+        assert_refused(&["calibrate", "--prices", file.to_str().unwrap()], expected);
+        std::fs::remove_file(file).ok();
+    }
+    assert_refused(
+        &["backtest", "--prices", "nope.csv"],
+        "cannot read price file nope.csv",
+    );
+    assert_refused(
+        &[
+            "calibrate",
+            "--prices",
+            "../shared/data/btc-usd-daily-2011-2021.csv",
+            "--lt-min",
+            "95%",
+            "--lt-max",
+            "90%",
+        ],
+        "no valid parameter set in the grid",
+    );
+}

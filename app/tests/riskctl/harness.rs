@@ -141,3 +141,24 @@ impl Harness {
         accounts::market(&mut self.chain, &market).expect("the market exists")
     }
 }
+
+/// A backtest of localnet's SOL against USDC with `book`, 30-day windows.
+pub fn backtest_setup(book: riskctl::backtest::BookConfig) -> riskctl::backtest::Setup {
+    let deployment =
+        config::load(&localnet(), &solana_sdk::signature::Keypair::new().pubkey()).unwrap();
+    let spec = |symbol: &str| {
+        deployment
+            .reserves
+            .iter()
+            .find(|r| r.symbol == symbol)
+            .unwrap()
+            .clone()
+    };
+    riskctl::backtest::Setup {
+        collateral: spec("SOL"),
+        debt: spec("USDC"),
+        rules: deployment.liquidation,
+        book,
+        window_secs: 30 * 86_400,
+    }
+}

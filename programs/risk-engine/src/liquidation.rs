@@ -38,6 +38,29 @@ pub fn effective_threshold_bps(reserve: &Reserve, now: i64) -> u16 {
     }
 }
 
+/// A position's two sides at spot prices, as liquidation measures them:
+/// its collateral, and its debt with interest (rounded up).
+pub fn position_sides(
+    position: &Position,
+    collateral: &Reserve,
+    collateral_price: &OraclePrice,
+    debt: &Reserve,
+    debt_price: &OraclePrice,
+) -> Result<(Side, Side)> {
+    let index: I80F48 = debt.lending.borrow_index.into();
+    let collateral_side = Side {
+        amount: position.collateral_amount,
+        decimals: collateral.mint_decimals,
+        price: collateral_price.price,
+    };
+    let debt_side = Side {
+        amount: shares::debt_owed(position.debt_shares, index)?,
+        decimals: debt.mint_decimals,
+        price: debt_price.price,
+    };
+    Ok((collateral_side, debt_side))
+}
+
 /// Liquidates up to `max_repay` of a position's debt.
 ///
 /// `HF = C × P_c × LT / (D × P_d)` must be below 1. Repay is capped by the
@@ -62,17 +85,9 @@ pub fn liquidate(
     lending::accrue_interest(debt, now)?;
     let threshold_bps = effective_threshold_bps(collateral, now);
     let index: I80F48 = debt.lending.borrow_index.into();
-    let owed = shares::debt_owed(position.debt_shares, index)?;
-    let collateral_side = Side {
-        amount: position.collateral_amount,
-        decimals: collateral.mint_decimals,
-        price: collateral_price.price,
-    };
-    let debt_side = Side {
-        amount: owed,
-        decimals: debt.mint_decimals,
-        price: debt_price.price,
-    };
+    let (collateral_side, debt_side) =
+        position_sides(position, collateral, collateral_price, debt, debt_price)?;
+    let owed = debt_side.amount;
     require!(
         owed > 0 && math::is_liquidatable(&collateral_side, &debt_side, threshold_bps)?,
         RiskError::PositionHealthy

@@ -69,12 +69,7 @@ impl AddReserve<'_> {
                 reserve.bounds = args.bounds;
                 reserve.calibration = args.calibration;
                 reserve.interest = args.interest;
-                reserve.calibrated.liquidation_threshold_bps = args.bounds.lt_min_bps;
-                reserve.calibrated.liquidation_bonus_bps = args.bounds.bonus_min_bps;
-                reserve.apply_bounds();
-                reserve.calibrated.rate_limit_anchor_ts = now;
-                reserve.lending.borrow_index = fixed::types::I80F48::ONE.into();
-                reserve.lending.last_accrual_ts = now;
+                reserve.start_listing(now);
                 reserve.version = ACCOUNT_VERSION;
                 reserve.bump = ctx.bumps.reserve;
                 reserve.vault_bump = ctx.bumps.vault;

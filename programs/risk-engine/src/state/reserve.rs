@@ -126,6 +126,18 @@ const _: () = assert!(core::mem::size_of::<Reserve>() == RESERVE_SIZE);
 impl Reserve {
     pub const SPACE: usize = 8 + RESERVE_SIZE;
 
+    /// The risk and lending state a new listing starts from, once its
+    /// configuration blocks are set: threshold at `lt_min` and bonus at
+    /// `bonus_min` until calibration earns more, a borrow index of 1.
+    pub fn start_listing(&mut self, now: i64) {
+        self.calibrated.liquidation_threshold_bps = self.bounds.lt_min_bps;
+        self.calibrated.liquidation_bonus_bps = self.bounds.bonus_min_bps;
+        self.apply_bounds();
+        self.calibrated.rate_limit_anchor_ts = now;
+        self.lending.borrow_index = fixed::types::I80F48::ONE.into();
+        self.lending.last_accrual_ts = now;
+    }
+
     /// Puts the applied threshold and bonus back inside the bounds after the
     /// bounds changed, and keeps `max_ltv = LT - buffer`. Governance is
     /// authoritative: the snap is immediate, not rate limited.

@@ -1,0 +1,162 @@
+//! `riskctl backtest`: what a set of parameters would have done on a price
+//! history. The collateral reserve is calibrated tick by tick with the
+//! program's own `refresh_reserve` logic, a synthetic book borrows and is
+//! liquidated with the program's lending and liquidation code, and the
+//! same path is replayed with static thresholds for comparison.
+
+use anyhow::{bail, Result};
+use risk_engine::math::volatility::annualised_sigma_bps;
+use risk_engine::state::{LiquidationConfig, Reserve};
+use serde::Serialize;
+
+use crate::config::resolve::checked;
+use crate::config::ReserveSpec;
+use crate::history::Tick;
+
+pub mod book;
+pub mod metrics;
+pub mod replay;
+pub mod report;
+
+pub use book::BookConfig;
+pub use metrics::{RunMetrics, Step};
+
+/// Everything a run needs besides the path.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub collateral: ReserveSpec,
+    pub debt: ReserveSpec,
+    pub rules: LiquidationConfig,
+    pub book: BookConfig,
+    /// Rolling window of the tail-loss percentiles.
+    pub window_secs: i64,
+}
+
+/// The threshold a run applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Threshold {
+    /// Calibrated by the program inside the reserve's bounds.
+    Dynamic,
+    /// Pinned at this many bps (bonus pinned at `bonus_min`).
+    Static(u16),
+}
+
+impl Threshold {
+    pub fn label(&self) -> String {
+        match self {
+            Threshold::Dynamic => "dynamic".into(),
+            Threshold::Static(bps) => {
+                format!("static {}", crate::config::units::fmt_bps((*bps).into()))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    pub threshold: Threshold,
+    pub metrics: RunMetrics,
+    pub steps: Vec<Step>,
+}
+
+/// The collateral's configuration under `threshold`, checked as governance
+/// would be.
+pub fn collateral_spec(setup: &Setup, threshold: Threshold) -> Result<ReserveSpec> {
+    let mut spec = setup.collateral.clone();
+    if let Threshold::Static(bps) = threshold {
+        spec.bounds.lt_min_bps = bps;
+        spec.bounds.lt_max_bps = bps;
+        spec.bounds.bonus_max_bps = spec.bounds.bonus_min_bps;
+    }
+    checked(
+        spec.bounds.validate(),
+        &format!("{} threshold", threshold.label()),
+    )?;
+    Ok(spec)
+}
+
+/// The debt price at `time`: the last one at or before it, else the first.
+fn debt_price_at(debt_path: Option<&[Tick]>, cursor: &mut usize, time: i64) -> f64 {
+    let Some(path) = debt_path else { return 1.0 };
+    while *cursor + 1 < path.len() && path[*cursor + 1].time <= time {
+        *cursor += 1;
+    }
+    path[*cursor].price
+}
+
+/// One run over `path`; `keep_steps` keeps every step for charts.
+pub fn run(
+    path: &[Tick],
+    debt_path: Option<&[Tick]>,
+    setup: &Setup,
+    threshold: Threshold,
+    keep_steps: bool,
+) -> Result<Run> {
+    if path.len() < 2 {
+        bail!("the price path has fewer than 2 prices");
+    }
+    let spec = collateral_spec(setup, threshold)?;
+    let start = path[0].time;
+    let mut collateral: Reserve = replay::listed_reserve(&spec, start);
+    let mut debt: Reserve = replay::listed_reserve(&setup.debt, start);
+    // Suppliers far larger than the book: liquidity never limits it.
+    debt.lending.available_liquidity = u64::MAX / 4;
+    let mut book = book::Book::new(setup.book.clone(), setup.rules);
+    let mut steps = Vec::with_capacity(path.len());
+    let mut cursor = 0;
+    for tick in path {
+        let collateral_price = replay::refresh(&mut collateral, tick.price, tick.time)?;
+        let debt_usd = debt_price_at(debt_path, &mut cursor, tick.time);
+        let debt_price = replay::refresh(&mut debt, debt_usd, tick.time)?;
+        let outcome = book.tick(
+            &mut collateral,
+            &collateral_price,
+            &mut debt,
+            &debt_price,
+            tick.time,
+        )?;
+        let state = &collateral.calibrated;
+        steps.push(Step {
+            time: tick.time,
+            price_usd: tick.price,
+            sigma_fast_bps_per_year: annualised_sigma_bps(state.fast_variance_per_year.into()),
+            sigma_slow_bps_per_year: annualised_sigma_bps(state.slow_variance_per_year.into()),
+            threshold_bps: state.liquidation_threshold_bps,
+            max_ltv_bps: state.max_ltv_bps,
+            liquidations: outcome.liquidations,
+            repaid_usd: outcome.repaid_usd,
+            bonus_paid_usd: outcome.bonus_paid_usd,
+            bad_debt_usd: outcome.bad_debt_usd,
+            debt_usd: book.debt_usd(&debt, &debt_price),
+            unprofitable: outcome.unprofitable,
+            borrowed_usd: outcome.borrowed_usd,
+        });
+    }
+    let metrics = metrics::summarise(
+        &steps,
+        spec.bounds.lt_min_bps,
+        spec.bounds.lt_max_bps,
+        setup.window_secs,
+    );
+    if !keep_steps {
+        steps = Vec::new();
+    }
+    Ok(Run {
+        threshold,
+        metrics,
+        steps,
+    })
+}
+
+/// The dynamic threshold and each static one on the same path.
+pub fn compare(
+    path: &[Tick],
+    debt_path: Option<&[Tick]>,
+    setup: &Setup,
+    statics: &[u16],
+) -> Result<Vec<Run>> {
+    std::iter::once(Threshold::Dynamic)
+        .chain(statics.iter().map(|bps| Threshold::Static(*bps)))
+        .map(|threshold| run(path, debt_path, setup, threshold, true))
+        .collect()
+}

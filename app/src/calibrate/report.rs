@@ -1,0 +1,184 @@
+//! The sweep's table, heat map and HTML report.
+
+use std::path::Path;
+
+use super::stress::StressReport;
+use super::{Recommendation, Scored};
+use crate::backtest::Run;
+use crate::config::units::{fmt_bps, fmt_usd};
+use crate::report::chart::HeatMap;
+use crate::report::html::HtmlReport;
+use crate::table::Table;
+
+pub fn top_table(ranked: &[Scored], count: usize) -> String {
+    let mut table = Table::new(&[
+        "rank",
+        "bad debt",
+        "max LTV, mean",
+        "liquidations",
+        "parameters",
+    ]);
+    for (i, scored) in ranked.iter().take(count).enumerate() {
+        table.row(vec![
+            format!("{}", i + 1),
+            fmt_usd(scored.bad_debt_usd),
+            fmt_bps(scored.avg_max_ltv_bps.round() as u64),
+            scored.liquidations.to_string(),
+            scored.candidate.describe(),
+        ]);
+    }
+    table.render()
+}
+
+pub fn recommendation_text(recommendation: &Recommendation) -> String {
+    let best = &recommendation.best;
+    let mut out = if recommendation.zero_bad_debt {
+        format!(
+            "recommended: {}\n  no bad debt, max LTV {} on average\n",
+            best.candidate.describe(),
+            fmt_bps(best.avg_max_ltv_bps.round() as u64)
+        )
+    } else {
+        format!(
+            "no candidate avoided bad debt; the least ({}) with: {}\n",
+            fmt_usd(best.bad_debt_usd),
+            best.candidate.describe()
+        )
+    };
+    if let (Some(runner_up), Some(margin)) = (&recommendation.runner_up, recommendation.margin_bps)
+    {
+        out.push_str(&format!(
+            "runner-up: {}\n  max LTV {} on average ({:+.1} bps against the recommended), bad debt {}\n",
+            runner_up.candidate.describe(),
+            fmt_bps(runner_up.avg_max_ltv_bps.round() as u64),
+            -margin,
+            fmt_usd(runner_up.bad_debt_usd)
+        ));
+    }
+    out
+}
+
+/// Mean max LTV of the best bad-debt-free candidate per (lt_min, z) cell.
+pub fn heat_map(scored: &[Scored], recommended: Option<&Scored>) -> HeatMap {
+    let mut zs: Vec<u32> = scored
+        .iter()
+        .map(|s| s.candidate.calibration.quantile_z_milli)
+        .collect();
+    let mut lts: Vec<u16> = scored
+        .iter()
+        .map(|s| s.candidate.bounds.lt_min_bps)
+        .collect();
+    zs.sort_unstable();
+    zs.dedup();
+    lts.sort_unstable();
+    lts.dedup();
+    let values = lts
+        .iter()
+        .map(|lt| {
+            zs.iter()
+                .map(|z| {
+                    scored
+                        .iter()
+                        .filter(|s| {
+                            s.candidate.bounds.lt_min_bps == *lt
+                                && s.candidate.calibration.quantile_z_milli == *z
+                                && !s.has_bad_debt()
+                        })
+                        .map(|s| s.avg_max_ltv_bps / 100.0)
+                        .max_by(f64::total_cmp)
+                })
+                .collect()
+        })
+        .collect();
+    let highlight = recommended.and_then(|best| {
+        let row = lts
+            .iter()
+            .position(|lt| *lt == best.candidate.bounds.lt_min_bps)?;
+        let col = zs
+            .iter()
+            .position(|z| *z == best.candidate.calibration.quantile_z_milli)?;
+        Some((row, col))
+    });
+    HeatMap {
+        title: "Best mean max LTV without bad debt".into(),
+        x_label: "quantile z".into(),
+        y_label: "lt_min (%)".into(),
+        x_ticks: zs
+            .iter()
+            .map(|z| format!("{}", *z as f64 / 1_000.0))
+            .collect(),
+        y_ticks: lts
+            .iter()
+            .map(|lt| format!("{}", f64::from(*lt) / 100.0))
+            .collect(),
+        values,
+        value_label: "mean max LTV (%)".into(),
+        highlight,
+    }
+}
+
+pub struct CalibrateOutput<'a> {
+    pub ranked: &'a [Scored],
+    pub recommendation: Option<&'a Recommendation>,
+    pub stress: Option<&'a StressReport>,
+    /// The recommended set's backtest against static thresholds.
+    pub runs: &'a [Run],
+    pub window_days: f64,
+}
+
+pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut report = HtmlReport::new("riskctl calibrate");
+    report.paragraph(&format!(
+        "{} parameter sets swept, each a full backtest with the program's own calibration, lending and liquidation code.",
+        output.ranked.len()
+    ));
+    if let Some(recommendation) = output.recommendation {
+        report.heading("Recommendation");
+        for line in recommendation_text(recommendation).lines() {
+            report.paragraph(line);
+        }
+    }
+    report.svg(heat_map(output.ranked, output.recommendation.map(|r| &r.best)).to_svg());
+    let rows: Vec<Vec<String>> = top_table(output.ranked, 20)
+        .lines()
+        .skip(2)
+        .map(|line| vec![line.to_string()])
+        .collect();
+    report.heading("Best candidates").table(
+        &["rank, bad debt, mean max LTV, liquidations, parameters"],
+        &rows,
+    );
+    if let Some(stress) = output.stress {
+        let rows: Vec<Vec<String>> = stress
+            .cases
+            .iter()
+            .map(|c| {
+                vec![
+                    c.kind.clone(),
+                    c.name.clone(),
+                    fmt_usd(c.bad_debt_usd),
+                    c.liquidations.to_string(),
+                ]
+            })
+            .collect();
+        report
+            .heading("Stress")
+            .table(&["kind", "case", "bad debt", "liquidations"], &rows);
+    }
+    if !output.runs.is_empty() {
+        report.heading("Recommended set against static thresholds");
+        crate::backtest::report::add_sections(&mut report, output.runs, output.window_days);
+    }
+    report.write_to(html_path)?;
+    let json_path = html_path.with_extension("json");
+    let json = serde_json::json!({
+        "recommendation": output.recommendation,
+        "candidates": output.ranked,
+        "stress": output.stress,
+    });
+    std::fs::write(
+        &json_path,
+        serde_json::to_string_pretty(&json).map_err(std::io::Error::other)?,
+    )?;
+    Ok(json_path)
+}

@@ -1,0 +1,98 @@
+//! `riskctl backtest` from its arguments.
+
+use anyhow::{anyhow, Context, Result};
+use solana_sdk::signature::{Keypair, Signer};
+
+use super::args::{BacktestArgs, BookArgs, GlobalArgs};
+use crate::backtest::{self, report, BookConfig, Setup};
+use crate::config::{self, units, Deployment, ReserveSpec};
+use crate::history::csv;
+
+fn reserve(deployment: &Deployment, symbol: &str) -> Result<ReserveSpec> {
+    deployment
+        .reserves
+        .iter()
+        .find(|spec| spec.symbol == symbol)
+        .cloned()
+        .ok_or_else(|| {
+            let known: Vec<&str> = deployment
+                .reserves
+                .iter()
+                .map(|r| r.symbol.as_str())
+                .collect();
+            anyhow!("no reserve \"{symbol}\" in the deployment file; it lists {known:?}")
+        })
+}
+
+fn share(flag: &str, text: &str) -> Result<f64> {
+    let bps = units::percent_to_bps(text).map_err(|e| anyhow!("--{flag}: {e}"))?;
+    Ok(f64::from(bps) / 10_000.0)
+}
+
+fn seconds(flag: &str, text: &str) -> Result<i64> {
+    Ok(units::duration_to_secs(text)
+        .map_err(|e| anyhow!("--{flag}: {e}"))?
+        .into())
+}
+
+/// The setup the flags describe, on the deployment file's parameters.
+pub fn setup(global: &GlobalArgs, args: &BookArgs) -> Result<Setup> {
+    // Only the parameters are read: any key resolves the file.
+    let deployment = config::load(&global.config, &Keypair::new().pubkey())?;
+    Ok(Setup {
+        collateral: reserve(&deployment, &args.asset)?,
+        debt: reserve(&deployment, &args.debt)?,
+        rules: deployment.liquidation,
+        book: BookConfig {
+            borrowers: args.borrowers,
+            min_target: share("min-target", &args.min_target)?,
+            max_target: share("max-target", &args.max_target)?,
+            relever_secs: seconds("relever", &args.relever)?,
+            liquidation_delay_secs: seconds("delay", &args.delay)?,
+            ..BookConfig::default()
+        },
+        window_secs: seconds("window", &args.window)?,
+    })
+}
+
+pub fn statics(text: &str) -> Result<Vec<u16>> {
+    text.split(',')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| units::percent_to_bps_u16(part.trim()).map_err(|e| anyhow!("--static: {e}")))
+        .collect()
+}
+
+pub fn run(global: &GlobalArgs, args: &BacktestArgs) -> Result<()> {
+    let setup = setup(global, &args.book)?;
+    let path = csv::read(&args.prices)?;
+    let debt_path = args.debt_prices.as_deref().map(csv::read).transpose()?;
+    let runs = backtest::compare(
+        &path,
+        debt_path.as_deref(),
+        &setup,
+        &statics(&args.book.r#static)?,
+    )?;
+    let json_path = report::write(&runs, setup.window_secs as f64 / 86_400.0, &args.report)
+        .with_context(|| format!("cannot write {}", args.report.display()))?;
+    if global.json {
+        let figures: Vec<_> = runs
+            .iter()
+            .map(|r| serde_json::json!({ "threshold": r.threshold.label(), "metrics": r.metrics }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+    } else {
+        println!(
+            "{} steps of {} from {} to {}, {} borrowers of {}",
+            path.len(),
+            args.prices.display(),
+            crate::report::chart::format_utc_date(path[0].time),
+            crate::report::chart::format_utc_date(path[path.len() - 1].time),
+            setup.book.borrowers,
+            args.book.asset
+        );
+        print!("{}", report::render_table(&runs));
+        println!("report: {}", args.report.display());
+        println!("runs:   {}", json_path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! `riskctl calibrate` from its arguments.
+
+use std::time::Instant;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use super::args::{CalibrateArgs, GlobalArgs};
+use super::backtest_cmd::{setup, statics};
+use crate::backtest;
+use crate::calibrate::stress::{self, StressConfig};
+use crate::calibrate::{self, report, Grid, History};
+use crate::config::units;
+use crate::history::csv;
+
+/// A comma-separated list, each value converted; `None` keeps `default`.
+fn list<T>(
+    flag: &str,
+    text: Option<&str>,
+    default: T,
+    convert: impl Fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>> {
+    let Some(text) = text else {
+        return Ok(vec![default]);
+    };
+    let values = text
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| convert(part).map_err(|e| anyhow!("--{flag}: {e}")))
+        .collect::<Result<Vec<T>>>()?;
+    if values.is_empty() {
+        bail!("--{flag}: no values");
+    }
+    Ok(values)
+}
+
+fn z_milli(text: &str) -> Result<u32, String> {
+    let milli = units::tokens_to_base_units(text, 3)?;
+    u32::try_from(milli).map_err(|_| format!("\"{text}\" is too large"))
+}
+
+fn grid(args: &CalibrateArgs, base: &crate::config::ReserveSpec) -> Result<Grid> {
+    let single = Grid::single(base);
+    let first = |values: &[u32]| values[0];
+    let first16 = |values: &[u16]| values[0];
+    Ok(Grid {
+        quantile_z_milli: list("z", Some(&args.z), first(&single.quantile_z_milli), z_milli)?,
+        horizon_secs: list(
+            "horizon",
+            Some(&args.horizon),
+            first(&single.horizon_secs),
+            units::duration_to_secs,
+        )?,
+        fast_half_life_secs: list(
+            "fast-half-life",
+            args.fast_half_life.as_deref(),
+            first(&single.fast_half_life_secs),
+            units::duration_to_secs,
+        )?,
+        slow_half_life_secs: list(
+            "slow-half-life",
+            args.slow_half_life.as_deref(),
+            first(&single.slow_half_life_secs),
+            units::duration_to_secs,
+        )?,
+        lt_min_bps: list(
+            "lt-min",
+            Some(&args.lt_min),
+            first16(&single.lt_min_bps),
+            units::percent_to_bps_u16,
+        )?,
+        lt_max_bps: list(
+            "lt-max",
+            args.lt_max.as_deref(),
+            first16(&single.lt_max_bps),
+            units::percent_to_bps_u16,
+        )?,
+        max_tighten_bps_per_hour: list(
+            "tighten",
+            args.tighten.as_deref(),
+            first16(&single.max_tighten_bps_per_hour),
+            units::percent_to_bps_u16,
+        )?,
+        max_loosen_bps_per_hour: list(
+            "loosen",
+            args.loosen.as_deref(),
+            first16(&single.max_loosen_bps_per_hour),
+            units::percent_to_bps_u16,
+        )?,
+        bonus_bps: list(
+            "bonus",
+            args.bonus.as_deref(),
+            first16(&single.bonus_bps),
+            units::percent_to_bps_u16,
+        )?,
+    })
+}
+
+fn correlation(text: &str) -> Result<Vec<Vec<f64>>> {
+    text.split(';')
+        .map(|row| {
+            row.split(',')
+                .map(|v| {
+                    v.trim()
+                        .parse::<f64>()
+                        .map_err(|_| anyhow!("--correlation: \"{}\" is not a number", v.trim()))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
+    let setup = setup(global, &args.book)?;
+    let histories = args
+        .prices
+        .iter()
+        .map(|path| {
+            Ok(History {
+                name: path
+                    .file_stem()
+                    .map_or("history".into(), |s| s.to_string_lossy().into_owned()),
+                path: csv::read(path)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let candidates = grid(args, &setup.collateral)?.candidates(&setup.collateral);
+    if candidates.is_empty() {
+        bail!("no valid parameter set in the grid: check that lt_min <= lt_max, LT × (1 + bonus) <= 100 % and the buffer fits");
+    }
+    let started = Instant::now();
+    let bar = progress(candidates.len(), global.json);
+    let mut scored = calibrate::sweep(&histories, &setup, &candidates, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+    calibrate::rank(&mut scored);
+    let recommendation = calibrate::recommend(&scored);
+    let stress = match (&recommendation, args.stress) {
+        (Some(recommendation), true) => {
+            let config = StressConfig {
+                bootstrap_paths: args.bootstrap,
+                block_len: args.block,
+                correlated_scenarios: args.scenarios,
+                correlation: args.correlation.as_deref().map(correlation).transpose()?,
+                windows: stress::known_crash_windows(),
+                seed: args.seed,
+            };
+            Some(stress::stress(
+                &histories,
+                &setup,
+                &recommendation.best.candidate,
+                &config,
+            )?)
+        }
+        _ => None,
+    };
+    let runs = match &recommendation {
+        Some(recommendation) => {
+            let mut best_setup = setup.clone();
+            best_setup.collateral = recommendation.best.candidate.apply(&setup.collateral);
+            backtest::compare(
+                &histories[0].path,
+                None,
+                &best_setup,
+                &statics(&args.book.r#static)?,
+            )?
+        }
+        None => Vec::new(),
+    };
+    let output = report::CalibrateOutput {
+        ranked: &scored,
+        recommendation: recommendation.as_ref(),
+        stress: stress.as_ref(),
+        runs: &runs,
+        window_days: setup.window_secs as f64 / 86_400.0,
+    };
+    let json_path = report::write(&output, &args.report)
+        .with_context(|| format!("cannot write {}", args.report.display()))?;
+    if global.json {
+        let json = serde_json::json!({ "recommendation": recommendation, "stress": stress });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(());
+    }
+    println!(
+        "{} candidates × {} histories in {:.1} s",
+        candidates.len(),
+        histories.len(),
+        elapsed.as_secs_f64()
+    );
+    print!("{}", report::top_table(&scored, 10));
+    if let Some(recommendation) = &recommendation {
+        print!("{}", report::recommendation_text(recommendation));
+    }
+    if let Some(stress) = &stress {
+        if let Some(worst) = &stress.worst {
+            println!(
+                "stress: {} cases, worst {} ({}): bad debt {}",
+                stress.cases.len(),
+                worst.name,
+                worst.kind,
+                units::fmt_usd(worst.bad_debt_usd)
+            );
+        }
+    }
+    println!("report: {}", args.report.display());
+    println!("json:   {}", json_path.display());
+    Ok(())
+}
+
+fn progress(total: usize, quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "sweeping [{bar:40}] {pos}/{len} candidates, {elapsed} elapsed, ETA {eta}",
+        )
+        .expect("a valid progress template")
+        .progress_chars("=> "),
+    );
+    bar
+}

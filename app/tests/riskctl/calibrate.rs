@@ -1,0 +1,71 @@
+//! `riskctl calibrate` on real history: a deliberately loose static
+//! threshold leaves bad debt where the recommended parameters leave none.
+
+use riskctl::backtest::{self, BookConfig, Threshold};
+use riskctl::calibrate::{self, Grid, History};
+use riskctl::history::csv;
+
+use crate::riskctl::harness::{backtest_setup, repo_file};
+
+fn btc() -> Vec<riskctl::history::Tick> {
+    csv::read(&repo_file("../shared/data/btc-usd-daily-2011-2021.csv")).unwrap()
+}
+
+#[test]
+fn on_btc_history_the_recommended_set_has_no_bad_debt_and_a_loose_threshold_has() {
+    let setup = backtest_setup(BookConfig::default());
+    let history = History {
+        name: "btc".into(),
+        path: btc(),
+    };
+    let mut grid = Grid::single(&setup.collateral);
+    grid.quantile_z_milli = vec![2_326, 3_090];
+    grid.horizon_secs = vec![86_400, 2 * 86_400];
+    grid.lt_min_bps = vec![4_000, 7_500];
+    let candidates = grid.candidates(&setup.collateral);
+    assert_eq!(candidates.len(), 8);
+    let mut scored =
+        calibrate::sweep(std::slice::from_ref(&history), &setup, &candidates, &|| {}).unwrap();
+    calibrate::rank(&mut scored);
+    let recommendation = calibrate::recommend(&scored).unwrap();
+    assert!(recommendation.zero_bad_debt);
+    let best = recommendation.best.candidate;
+    assert_eq!(
+        (
+            best.calibration.quantile_z_milli,
+            best.calibration.horizon_secs,
+            best.bounds.lt_min_bps
+        ),
+        (3_090, 2 * 86_400, 4_000),
+        "{}",
+        best.describe()
+    );
+    let runner_up = recommendation.runner_up.as_ref().unwrap();
+    assert!(
+        runner_up.has_bad_debt(),
+        "the only bad-debt-free set in this grid"
+    );
+    assert!(
+        recommendation.margin_bps.unwrap() < 0.0,
+        "safety costs capital efficiency here"
+    );
+
+    let mut best_setup = setup.clone();
+    best_setup.collateral = best.apply(&setup.collateral);
+    let runs = backtest::compare(&history.path, None, &best_setup, &[9_000]).unwrap();
+    assert_eq!(runs[0].threshold, Threshold::Dynamic);
+    assert!(
+        runs[0].metrics.bad_debt_usd < 0.01,
+        "recommended: {}",
+        runs[0].metrics.bad_debt_usd
+    );
+    assert!(
+        runs[1].metrics.bad_debt_usd > 1_000_000.0,
+        "static 90 %: {}",
+        runs[1].metrics.bad_debt_usd
+    );
+    assert_eq!(
+        runs[0].metrics, recommendation.best.per_history[0],
+        "the sweep ran the same backtest"
+    );
+}
