@@ -15,6 +15,7 @@ mod riskctl {
     mod gov;
     mod keeper;
     mod liquidator;
+    mod prices;
     mod show;
     mod simulate;
 }

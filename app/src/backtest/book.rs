@@ -74,7 +74,15 @@ pub struct Book {
     pub config: BookConfig,
     pub rules: LiquidationConfig,
     last_relever: Option<i64>,
+    /// The highest debt per collateral token of the book (USD), with the
+    /// debt price and borrow index it was measured at: while `price × LT`
+    /// stays clear above it nobody can be liquidatable, and the exact
+    /// check is skipped.
+    riskiest: Option<(f64, I80F48, I80F48)>,
 }
+
+/// Relative margin of the screen: far above rounding, far below a tick.
+const SCREEN_MARGIN: f64 = 1e-6;
 
 fn program(error: anchor_lang::error::Error) -> anyhow::Error {
     anyhow!(program_reason(&error))
@@ -109,6 +117,7 @@ impl Book {
             config,
             rules,
             last_relever: None,
+            riskiest: None,
         }
     }
 
@@ -124,25 +133,40 @@ impl Book {
     ) -> Result<TickOutcome> {
         let mut outcome = TickOutcome::default();
         let threshold = effective_threshold_bps(collateral, now);
-        for i in 0..self.borrowers.len() {
-            let unhealthy =
-                self.is_unhealthy(i, collateral, collateral_price, debt, debt_price, threshold)?;
-            let borrower = &mut self.borrowers[i];
-            match (unhealthy, borrower.due) {
-                (false, _) => borrower.due = None,
-                (true, None) => borrower.due = Some(now + self.config.liquidation_delay_secs),
-                (true, Some(_)) => {}
-            }
-            if borrower.due.is_some_and(|due| due <= now) {
-                self.liquidate_one(
+        if !self.nobody_can_be_liquidatable(
+            collateral,
+            collateral_price,
+            debt,
+            debt_price,
+            threshold,
+        )? {
+            for i in 0..self.borrowers.len() {
+                let unhealthy = self.is_unhealthy(
                     i,
                     collateral,
                     collateral_price,
                     debt,
                     debt_price,
-                    now,
-                    &mut outcome,
+                    threshold,
                 )?;
+                let borrower = &mut self.borrowers[i];
+                match (unhealthy, borrower.due) {
+                    (false, _) => borrower.due = None,
+                    (true, None) => borrower.due = Some(now + self.config.liquidation_delay_secs),
+                    (true, Some(_)) => {}
+                }
+                if borrower.due.is_some_and(|due| due <= now) {
+                    self.liquidate_one(
+                        i,
+                        collateral,
+                        collateral_price,
+                        debt,
+                        debt_price,
+                        now,
+                        &mut outcome,
+                    )?;
+                    self.riskiest = None;
+                }
             }
         }
         if self
@@ -150,12 +174,54 @@ impl Book {
             .is_none_or(|last| now - last >= self.config.relever_secs)
         {
             self.last_relever = Some(now);
+            self.riskiest = None;
             for i in 0..self.borrowers.len() {
                 outcome.borrowed_usd +=
                     self.relever(i, collateral, collateral_price, debt, debt_price)?;
             }
         }
         Ok(outcome)
+    }
+
+    /// The screen: true when even the riskiest position is clear of its
+    /// threshold and no liquidation is waiting out its delay.
+    fn nobody_can_be_liquidatable(
+        &mut self,
+        collateral: &Reserve,
+        collateral_price: &OraclePrice,
+        debt: &Reserve,
+        debt_price: &OraclePrice,
+        threshold_bps: u16,
+    ) -> Result<bool> {
+        if self.borrowers.iter().any(|b| b.due.is_some()) {
+            return Ok(false);
+        }
+        let riskiest = match self.riskiest {
+            Some((ratio, price, index))
+                if price == debt_price.price
+                    && index == I80F48::from(debt.lending.borrow_index) =>
+            {
+                ratio
+            }
+            _ => {
+                let mut highest = 0.0f64;
+                for borrower in &self.borrowers {
+                    let position = &borrower.position;
+                    if position.debt_shares == 0 || position.collateral_amount == 0 {
+                        continue;
+                    }
+                    let owed = lending::position_debt(debt, position).map_err(program)?;
+                    let debt_usd = usd(owed, debt.mint_decimals, debt_price.price);
+                    let tokens = position.collateral_amount as f64
+                        / 10f64.powi(collateral.mint_decimals.into());
+                    highest = highest.max(debt_usd / tokens);
+                }
+                self.riskiest = Some((highest, debt_price.price, debt.lending.borrow_index.into()));
+                highest
+            }
+        };
+        let covered = collateral_price.price.to_num::<f64>() * f64::from(threshold_bps) / 10_000.0;
+        Ok(covered * (1.0 - SCREEN_MARGIN) > riskiest)
     }
 
     fn is_unhealthy(

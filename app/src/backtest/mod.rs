@@ -14,6 +14,7 @@ use crate::config::ReserveSpec;
 use crate::history::Tick;
 
 pub mod book;
+pub mod kernel;
 pub mod metrics;
 pub mod replay;
 pub mod report;
@@ -30,6 +31,43 @@ pub struct Setup {
     pub book: BookConfig,
     /// Rolling window of the tail-loss percentiles.
     pub window_secs: i64,
+}
+
+impl Setup {
+    /// The `asset` and `debt` reserves and the liquidation rules of a
+    /// deployment file.
+    pub fn from_deployment(
+        deployment: &crate::config::Deployment,
+        asset: &str,
+        debt: &str,
+        book: BookConfig,
+        window_secs: i64,
+    ) -> Result<Self> {
+        let reserve = |symbol: &str| {
+            deployment
+                .reserves
+                .iter()
+                .find(|spec| spec.symbol == symbol)
+                .cloned()
+                .ok_or_else(|| {
+                    let known: Vec<&str> = deployment
+                        .reserves
+                        .iter()
+                        .map(|r| r.symbol.as_str())
+                        .collect();
+                    anyhow::anyhow!(
+                        "no reserve \"{symbol}\" in the deployment file; it lists {known:?}"
+                    )
+                })
+        };
+        Ok(Self {
+            collateral: reserve(asset)?,
+            debt: reserve(debt)?,
+            rules: deployment.liquidation,
+            book,
+            window_secs,
+        })
+    }
 }
 
 /// The threshold a run applies.
@@ -92,6 +130,20 @@ pub fn run(
     threshold: Threshold,
     keep_steps: bool,
 ) -> Result<Run> {
+    run_with(path, debt_path, setup, threshold, keep_steps, None)
+}
+
+/// `run`, with the collateral refreshed from paths shared between
+/// candidates when `shared` is given (see `kernel`); the results are the
+/// same either way.
+pub fn run_with(
+    path: &[Tick],
+    debt_path: Option<&[Tick]>,
+    setup: &Setup,
+    threshold: Threshold,
+    keep_steps: bool,
+    shared: Option<&kernel::SharedRefresh>,
+) -> Result<Run> {
     if path.len() < 2 {
         bail!("the price path has fewer than 2 prices");
     }
@@ -104,10 +156,19 @@ pub fn run(
     let mut book = book::Book::new(setup.book.clone(), setup.rules);
     let mut steps = Vec::with_capacity(path.len());
     let mut cursor = 0;
-    for tick in path {
-        let collateral_price = replay::refresh(&mut collateral, tick.price, tick.time)?;
-        let debt_usd = debt_price_at(debt_path, &mut cursor, tick.time);
-        let debt_price = replay::refresh(&mut debt, debt_usd, tick.time)?;
+    let mut debt_price = None;
+    for (index, tick) in path.iter().enumerate() {
+        let collateral_price = match shared {
+            Some(shared) => shared.refresh(&mut collateral, index, tick.time)?,
+            None => replay::refresh(&mut collateral, tick.price, tick.time)?,
+        };
+        // A debt asset held at $1 needs its price read once: liquidation and
+        // borrowing take the price as given, only refreshes check its age.
+        if debt_path.is_some() || debt_price.is_none() {
+            let debt_usd = debt_price_at(debt_path, &mut cursor, tick.time);
+            debt_price = Some(replay::refresh(&mut debt, debt_usd, tick.time)?);
+        }
+        let debt_price = debt_price.expect("read at the first tick");
         let outcome = book.tick(
             &mut collateral,
             &collateral_price,
@@ -116,11 +177,19 @@ pub fn run(
             tick.time,
         )?;
         let state = &collateral.calibrated;
+        // Volatility is for charts; its square root is not free.
+        let sigma = |variance: risk_engine::state::WrappedI80F48| {
+            if keep_steps {
+                annualised_sigma_bps(variance.into())
+            } else {
+                0
+            }
+        };
         steps.push(Step {
             time: tick.time,
             price_usd: tick.price,
-            sigma_fast_bps_per_year: annualised_sigma_bps(state.fast_variance_per_year.into()),
-            sigma_slow_bps_per_year: annualised_sigma_bps(state.slow_variance_per_year.into()),
+            sigma_fast_bps_per_year: sigma(state.fast_variance_per_year),
+            sigma_slow_bps_per_year: sigma(state.slow_variance_per_year),
             threshold_bps: state.liquidation_threshold_bps,
             max_ltv_bps: state.max_ltv_bps,
             liquidations: outcome.liquidations,

@@ -3,10 +3,14 @@
 //! the program's own code, and recommends the set with zero bad debt and
 //! the most capital offered to borrowers.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
+use fixed::types::I80F48;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::backtest::kernel::{SharedRefresh, VariancePath};
 use crate::backtest::{self, RunMetrics, Setup, Threshold};
 use crate::history::Tick;
 
@@ -54,6 +58,57 @@ pub struct Recommendation {
     pub zero_bad_debt: bool,
 }
 
+/// Per history, what candidates share: variance paths by half-life pair,
+/// and `sigma × sqrt(T)` by pair and horizon.
+struct Shared {
+    variance: HashMap<(u32, u32), VariancePath>,
+    sigma: HashMap<(u32, u32, u32), Vec<I80F48>>,
+}
+
+fn shared(history: &History, setup: &Setup, candidates: &[Candidate]) -> Result<Shared> {
+    let mut pairs: Vec<(u32, u32)> = candidates
+        .iter()
+        .map(|c| {
+            (
+                c.calibration.fast_half_life_secs,
+                c.calibration.slow_half_life_secs,
+            )
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let variance = pairs
+        .par_iter()
+        .map(|&(fast, slow)| {
+            let mut spec = setup.collateral.clone();
+            spec.calibration.fast_half_life_secs = fast;
+            spec.calibration.slow_half_life_secs = slow;
+            VariancePath::new(&history.path, &spec).map(|path| ((fast, slow), path))
+        })
+        .collect::<Result<HashMap<_, _>>>()?;
+    let mut keys: Vec<(u32, u32, u32)> = candidates
+        .iter()
+        .map(|c| {
+            (
+                c.calibration.fast_half_life_secs,
+                c.calibration.slow_half_life_secs,
+                c.calibration.horizon_secs,
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let sigma = keys
+        .par_iter()
+        .map(|&(fast, slow, horizon)| {
+            variance[&(fast, slow)]
+                .sigma_over(horizon)
+                .map(|s| ((fast, slow, horizon), s))
+        })
+        .collect::<Result<HashMap<_, _>>>()?;
+    Ok(Shared { variance, sigma })
+}
+
 /// Runs every candidate over every history; `on_done` is called once per
 /// finished candidate (from any thread), for progress.
 pub fn sweep(
@@ -62,17 +117,64 @@ pub fn sweep(
     candidates: &[Candidate],
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Scored>> {
+    let shared: Vec<Shared> = histories
+        .iter()
+        .map(|history| self::shared(history, setup, candidates))
+        .collect::<Result<_>>()?;
     candidates
         .par_iter()
         .map(|candidate| {
-            let scored = score(histories, setup, candidate);
+            let scored = score_shared(histories, &shared, setup, candidate);
             on_done();
             scored
         })
         .collect()
 }
 
-/// One candidate over every history.
+fn score_shared(
+    histories: &[History],
+    shared: &[Shared],
+    setup: &Setup,
+    candidate: &Candidate,
+) -> Result<Scored> {
+    let mut candidate_setup = setup.clone();
+    candidate_setup.collateral = candidate.apply(&setup.collateral);
+    let c = candidate.calibration;
+    let per_history = histories
+        .iter()
+        .zip(shared)
+        .map(|(history, shared)| {
+            let refresh = SharedRefresh {
+                variance: &shared.variance[&(c.fast_half_life_secs, c.slow_half_life_secs)],
+                sigma: &shared.sigma
+                    [&(c.fast_half_life_secs, c.slow_half_life_secs, c.horizon_secs)],
+            };
+            backtest::run_with(
+                &history.path,
+                None,
+                &candidate_setup,
+                Threshold::Dynamic,
+                false,
+                Some(&refresh),
+            )
+            .map(|run| run.metrics)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(scored(candidate, per_history))
+}
+
+fn scored(candidate: &Candidate, per_history: Vec<RunMetrics>) -> Scored {
+    let count = per_history.len().max(1) as f64;
+    Scored {
+        candidate: *candidate,
+        bad_debt_usd: per_history.iter().map(|m| m.bad_debt_usd).sum(),
+        avg_max_ltv_bps: per_history.iter().map(|m| m.avg_max_ltv_bps).sum::<f64>() / count,
+        liquidations: per_history.iter().map(|m| m.liquidations).sum(),
+        per_history,
+    }
+}
+
+/// One candidate over every history, replayed in full (no sharing).
 pub fn score(histories: &[History], setup: &Setup, candidate: &Candidate) -> Result<Scored> {
     let mut candidate_setup = setup.clone();
     candidate_setup.collateral = candidate.apply(&setup.collateral);
@@ -89,14 +191,7 @@ pub fn score(histories: &[History], setup: &Setup, candidate: &Candidate) -> Res
             .map(|run| run.metrics)
         })
         .collect::<Result<Vec<_>>>()?;
-    let count = per_history.len().max(1) as f64;
-    Ok(Scored {
-        candidate: *candidate,
-        bad_debt_usd: per_history.iter().map(|m| m.bad_debt_usd).sum(),
-        avg_max_ltv_bps: per_history.iter().map(|m| m.avg_max_ltv_bps).sum::<f64>() / count,
-        liquidations: per_history.iter().map(|m| m.liquidations).sum(),
-        per_history,
-    })
+    Ok(scored(candidate, per_history))
 }
 
 /// Ranks candidates: no bad debt first, then the highest mean max LTV,

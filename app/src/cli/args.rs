@@ -107,6 +107,45 @@ pub enum Command {
     /// Sweep calibration parameters over price histories and recommend the
     /// set with no bad debt and the most capital for borrowers.
     Calibrate(Box<CalibrateArgs>),
+    /// Price history.
+    #[command(subcommand)]
+    Prices(PricesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Download candles from Coinbase Exchange's public API into a CSV.
+    Fetch {
+        /// Product, e.g. BTC-USD, SOL-USD.
+        #[arg(long)]
+        product: String,
+        /// 1m, 5m, 15m, 1h, 6h or 1d.
+        #[arg(long, default_value = "1d")]
+        interval: String,
+        /// First day, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        from: String,
+        /// Day after the last, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = crate::history::fetch::COINBASE_EXCHANGE)]
+        api_url: String,
+    },
+    /// Write synthetic minute prices (calm and stressed regimes, a crash day
+    /// every 97 days) for benchmarks and long sweeps.
+    Synthetic {
+        /// Length, e.g. 5y, 30d.
+        #[arg(long, default_value = "5y")]
+        span: String,
+        #[arg(long, default_value = "150")]
+        start_price: f64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -5,24 +5,8 @@ use solana_sdk::signature::{Keypair, Signer};
 
 use super::args::{BacktestArgs, BookArgs, GlobalArgs};
 use crate::backtest::{self, report, BookConfig, Setup};
-use crate::config::{self, units, Deployment, ReserveSpec};
+use crate::config::{self, units};
 use crate::history::csv;
-
-fn reserve(deployment: &Deployment, symbol: &str) -> Result<ReserveSpec> {
-    deployment
-        .reserves
-        .iter()
-        .find(|spec| spec.symbol == symbol)
-        .cloned()
-        .ok_or_else(|| {
-            let known: Vec<&str> = deployment
-                .reserves
-                .iter()
-                .map(|r| r.symbol.as_str())
-                .collect();
-            anyhow!("no reserve \"{symbol}\" in the deployment file; it lists {known:?}")
-        })
-}
 
 fn share(flag: &str, text: &str) -> Result<f64> {
     let bps = units::percent_to_bps(text).map_err(|e| anyhow!("--{flag}: {e}"))?;
@@ -39,20 +23,21 @@ fn seconds(flag: &str, text: &str) -> Result<i64> {
 pub fn setup(global: &GlobalArgs, args: &BookArgs) -> Result<Setup> {
     // Only the parameters are read: any key resolves the file.
     let deployment = config::load(&global.config, &Keypair::new().pubkey())?;
-    Ok(Setup {
-        collateral: reserve(&deployment, &args.asset)?,
-        debt: reserve(&deployment, &args.debt)?,
-        rules: deployment.liquidation,
-        book: BookConfig {
-            borrowers: args.borrowers,
-            min_target: share("min-target", &args.min_target)?,
-            max_target: share("max-target", &args.max_target)?,
-            relever_secs: seconds("relever", &args.relever)?,
-            liquidation_delay_secs: seconds("delay", &args.delay)?,
-            ..BookConfig::default()
-        },
-        window_secs: seconds("window", &args.window)?,
-    })
+    let book = BookConfig {
+        borrowers: args.borrowers,
+        min_target: share("min-target", &args.min_target)?,
+        max_target: share("max-target", &args.max_target)?,
+        relever_secs: seconds("relever", &args.relever)?,
+        liquidation_delay_secs: seconds("delay", &args.delay)?,
+        ..BookConfig::default()
+    };
+    Setup::from_deployment(
+        &deployment,
+        &args.asset,
+        &args.debt,
+        book,
+        seconds("window", &args.window)?,
+    )
 }
 
 pub fn statics(text: &str) -> Result<Vec<u16>> {

@@ -16,7 +16,7 @@ use crate::history::csv;
 use crate::keeper::{self, KeeperOptions};
 use crate::liquidator::bot::{self, LiquidatorOptions};
 use crate::{deploy, gov, show, simulate};
-use args::{Cli, Command, GovCommand, ShowCommand, SimulateArgs};
+use args::{Cli, Command, GovCommand, PricesCommand, ShowCommand, SimulateArgs};
 use backend::Session;
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -97,12 +97,92 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(command) => run_show(backend::open(global, true)?, command, global.json),
         Command::Backtest(args) => backtest_cmd::run(global, args),
         Command::Calibrate(args) => calibrate_cmd::run(global, args),
+        Command::Prices(PricesCommand::Fetch {
+            product,
+            interval,
+            from,
+            to,
+            out,
+            api_url,
+        }) => {
+            let request = crate::history::fetch::FetchRequest {
+                api_url: api_url.clone(),
+                product: product.clone(),
+                granularity_secs: duration(interval)?.as_secs() as i64,
+                from: date(from, "--from")?,
+                to: date(to, "--to")?,
+            };
+            let text = crate::history::fetch::fetch(&request, |page, pages| {
+                if !global.json {
+                    eprintln!("fetched page {page}/{pages}");
+                }
+            })?;
+            if let Some(parent) = out.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(out, &text)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{} candles of {product} written to {}",
+                text.lines().count() - 1,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Prices(PricesCommand::Synthetic {
+            span,
+            start_price,
+            seed,
+            out,
+        }) => {
+            let minutes = span_minutes(span)?;
+            if !(start_price.is_finite() && *start_price > 0.0) {
+                bail!("--start-price must be above 0");
+            }
+            let path = crate::history::synthetic::minutes(minutes, *start_price, *seed);
+            crate::history::csv::write(&path, out)?;
+            println!("{} minute prices written to {}", path.len(), out.display());
+            Ok(())
+        }
         Command::Simulate(args) => {
             if global.url.is_some() {
                 bail!("simulate runs on the embedded bank only; drop --url");
             }
             run_simulate(&global.config, args, global.json)
         }
+    }
+}
+
+/// A UTC day, YYYY-MM-DD, to unix seconds.
+fn date(text: &str, flag: &str) -> Result<i64> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let parsed = match parts.as_slice() {
+        [y, m, d] => y
+            .parse::<i64>()
+            .ok()
+            .zip(m.parse::<u32>().ok())
+            .zip(d.parse::<u32>().ok()),
+        _ => None,
+    };
+    match parsed {
+        Some(((year, month @ 1..=12), day @ 1..=31)) => {
+            Ok(crate::report::chart::days_from_civil(year, month, day) * 86_400)
+        }
+        _ => bail!("{flag}: \"{text}\" is not a date YYYY-MM-DD"),
+    }
+}
+
+/// "5y" or "30d" in minutes (a year of 365 days).
+fn span_minutes(text: &str) -> Result<usize> {
+    let minutes = match text.strip_suffix('y') {
+        Some(years) => years.trim().parse::<usize>().ok().map(|y| y * 525_600),
+        None => units::duration_to_secs(text)
+            .ok()
+            .map(|secs| secs as usize / 60),
+    };
+    match minutes {
+        Some(minutes) if minutes >= 2 => Ok(minutes),
+        _ => bail!("--span: \"{text}\" is not a length such as 5y or 30d"),
     }
 }
 

@@ -80,6 +80,23 @@ pub fn parse(text: &str) -> Result<Vec<Tick>> {
     Ok(ticks)
 }
 
+/// Writes `unix_timestamp,price` rows, creating the parent folder.
+pub fn write(ticks: &[Tick], path: &Path) -> Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    writeln!(out, "unix_timestamp,price")?;
+    for tick in ticks {
+        writeln!(out, "{},{}", tick.time, tick.price)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,3 +69,38 @@ fn on_btc_history_the_recommended_set_has_no_bad_debt_and_a_loose_threshold_has(
         "the sweep ran the same backtest"
     );
 }
+
+#[test]
+fn the_shared_kernel_gives_exactly_the_full_replay() {
+    let setup = backtest_setup(BookConfig::default());
+    // The 2020-2021 part of the history keeps the full replays short.
+    let path: Vec<_> = btc()
+        .into_iter()
+        .filter(|t| t.time >= 1_577_836_800)
+        .collect();
+    let history = History {
+        name: "btc".into(),
+        path,
+    };
+    let mut grid = Grid::single(&setup.collateral);
+    grid.quantile_z_milli = vec![2_326, 3_090];
+    grid.horizon_secs = vec![43_200, 2 * 86_400];
+    grid.fast_half_life_secs = vec![3 * 3_600, 86_400];
+    let candidates = grid.candidates(&setup.collateral);
+    assert_eq!(candidates.len(), 8);
+    let swept =
+        calibrate::sweep(std::slice::from_ref(&history), &setup, &candidates, &|| {}).unwrap();
+    for (candidate, shared) in candidates.iter().zip(&swept) {
+        let full = calibrate::score(std::slice::from_ref(&history), &setup, candidate).unwrap();
+        assert_eq!(
+            shared.per_history,
+            full.per_history,
+            "{}",
+            candidate.describe()
+        );
+    }
+    assert!(
+        swept.iter().any(|s| s.liquidations > 0),
+        "the period has liquidations to compare"
+    );
+}

@@ -146,19 +146,6 @@ impl Harness {
 pub fn backtest_setup(book: riskctl::backtest::BookConfig) -> riskctl::backtest::Setup {
     let deployment =
         config::load(&localnet(), &solana_sdk::signature::Keypair::new().pubkey()).unwrap();
-    let spec = |symbol: &str| {
-        deployment
-            .reserves
-            .iter()
-            .find(|r| r.symbol == symbol)
-            .unwrap()
-            .clone()
-    };
-    riskctl::backtest::Setup {
-        collateral: spec("SOL"),
-        debt: spec("USDC"),
-        rules: deployment.liquidation,
-        book,
-        window_secs: 30 * 86_400,
-    }
+    riskctl::backtest::Setup::from_deployment(&deployment, "SOL", "USDC", book, 30 * 86_400)
+        .unwrap()
 }

@@ -67,11 +67,7 @@ pub fn apply_price(reserve: &mut Reserve, price: &OraclePrice, now: i64) -> Resu
     reserve.calibrated.fast_variance_per_year = fast.into();
     reserve.calibrated.slow_variance_per_year = slow.into();
 
-    let slippage_bps = threshold::slippage_bps(
-        params.reference_liquidation_quote,
-        effective_depth_quote(reserve, now),
-        params.max_slippage_bps,
-    );
+    let slippage_bps = slippage_now_bps(reserve, now);
     let target_threshold_bps = threshold::target_threshold_bps(
         volatility::effective_variance(fast, slow),
         u64::from(params.horizon_secs),
@@ -79,9 +75,31 @@ pub fn apply_price(reserve: &mut Reserve, price: &OraclePrice, now: i64) -> Resu
         state.liquidation_bonus_bps,
         slippage_bps,
     )?;
-    let old_threshold_bps = state.liquidation_threshold_bps;
+    let old_threshold_bps = move_threshold(reserve, target_threshold_bps, now);
+    Ok(RefreshOutcome::Calibrated(Calibration {
+        slippage_bps,
+        target_threshold_bps,
+        old_threshold_bps,
+    }))
+}
+
+/// The slippage term at `now`, from the effective depth.
+pub fn slippage_now_bps(reserve: &Reserve, now: i64) -> u16 {
+    let params = &reserve.calibration;
+    threshold::slippage_bps(
+        params.reference_liquidation_quote,
+        effective_depth_quote(reserve, now),
+        params.max_slippage_bps,
+    )
+}
+
+/// Moves the applied threshold toward `target_threshold_bps` within the
+/// bounds and rate limits, keeps `max_ltv = LT - buffer`, and stamps the
+/// calibration time. Returns the threshold before the move.
+pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64) -> u16 {
+    let old_threshold_bps = reserve.calibrated.liquidation_threshold_bps;
     let elapsed_secs = now
-        .saturating_sub(state.rate_limit_anchor_ts)
+        .saturating_sub(reserve.calibrated.rate_limit_anchor_ts)
         .max(0)
         .unsigned_abs();
     let limits = threshold_limits(reserve);
@@ -100,11 +118,7 @@ pub fn apply_price(reserve: &mut Reserve, price: &OraclePrice, now: i64) -> Resu
     reserve.calibrated.max_ltv_bps =
         threshold::max_ltv_bps(new_threshold_bps, reserve.bounds.ltv_buffer_bps);
     reserve.calibrated.last_calibration_ts = now;
-    Ok(RefreshOutcome::Calibrated(Calibration {
-        slippage_bps,
-        target_threshold_bps,
-        old_threshold_bps,
-    }))
+    old_threshold_bps
 }
 
 /// The reported depth while fresh; the governance minimum once stale.

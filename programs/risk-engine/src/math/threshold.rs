@@ -24,22 +24,32 @@ pub fn slippage_bps(
     slippage.min(u128::from(max_slippage_bps)) as u16
 }
 
-/// The VaR price move over the horizon: `delta = z × sigma × sqrt(T)`,
-/// with `sigma² × T = variance_per_year × T / year`.
-pub fn var_move(
-    variance_per_year: I80F48,
-    horizon_secs: u64,
-    quantile_z_milli: u32,
-) -> MathResult<I80F48> {
+/// `sigma × sqrt(T)`: the standard deviation of the price move over the
+/// horizon, with `sigma² × T = variance_per_year × T / year`.
+pub fn sigma_over_horizon(variance_per_year: I80F48, horizon_secs: u64) -> MathResult<I80F48> {
     let horizon_years = I80F48::checked_from_num(horizon_secs).ok_or(MathError::Overflow)?
         / I80F48::from_num(SECONDS_PER_YEAR);
     let horizon_variance = variance_per_year
         .max(I80F48::ZERO)
         .checked_mul(horizon_years)
         .ok_or(MathError::Overflow)?;
-    let sigma_horizon = horizon_variance.checked_sqrt().ok_or(MathError::Domain)?;
-    let z = I80F48::from_num(quantile_z_milli) / I80F48::from_num(1_000);
-    sigma_horizon.checked_mul(z).ok_or(MathError::Overflow)
+    horizon_variance.checked_sqrt().ok_or(MathError::Domain)
+}
+
+/// The quantile `z` from thousandths.
+pub fn quantile(quantile_z_milli: u32) -> I80F48 {
+    I80F48::from_num(quantile_z_milli) / I80F48::from_num(1_000)
+}
+
+/// The VaR price move over the horizon: `delta = z × sigma × sqrt(T)`.
+pub fn var_move(
+    variance_per_year: I80F48,
+    horizon_secs: u64,
+    quantile_z_milli: u32,
+) -> MathResult<I80F48> {
+    sigma_over_horizon(variance_per_year, horizon_secs)?
+        .checked_mul(quantile(quantile_z_milli))
+        .ok_or(MathError::Overflow)
 }
 
 /// Target threshold `LT* = (1 - delta - s) / (1 + b)` in bps, rounded down
@@ -52,14 +62,20 @@ pub fn target_threshold_bps(
     slippage_bps: u16,
 ) -> MathResult<u16> {
     let delta = var_move(variance_per_year, horizon_secs, quantile_z_milli)?;
+    Ok(threshold_for_move(delta, bonus_bps, slippage_bps))
+}
+
+/// `LT* = (1 - delta - s) / (1 + b)` in bps for a given VaR move `delta`,
+/// rounded down, never below 0.
+pub fn threshold_for_move(delta: I80F48, bonus_bps: u16, slippage_bps: u16) -> u16 {
     let bps = I80F48::from_num(BPS);
     let room = I80F48::ONE - delta - I80F48::from_num(slippage_bps) / bps;
     if room <= 0 {
-        return Ok(0);
+        return 0;
     }
     let target = room * bps / (I80F48::ONE + I80F48::from_num(bonus_bps) / bps);
     // room <= 1, so the target is at most 10,000 bps and fits u16.
-    Ok(target.floor().to_num::<u16>())
+    target.floor().to_num::<u16>()
 }
 
 /// Rate limits of the threshold, in bps per hour.
