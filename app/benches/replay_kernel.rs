@@ -36,7 +36,7 @@ fn replay(c: &mut Criterion) {
     let sigma = variance
         .sigma_over(setup.collateral.calibration.horizon_secs)
         .expect("sigma path");
-    let shared = kernel::SharedRefresh {
+    let shared = kernel::SharedPaths {
         variance: &variance,
         sigma: &sigma,
     };

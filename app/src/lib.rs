@@ -18,6 +18,7 @@ pub mod gov;
 pub mod history;
 pub mod keeper;
 pub mod liquidator;
+pub mod progress;
 pub mod report;
 pub mod show;
 pub mod simulate;

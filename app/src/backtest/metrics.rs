@@ -51,21 +51,6 @@ pub struct RunMetrics {
     pub borrowed_usd: f64,
 }
 
-/// Sums bad debt over each window of `window_secs` ending at a step.
-fn rolling_losses(steps: &[Step], window_secs: i64) -> Vec<f64> {
-    let mut sums = Vec::with_capacity(steps.len());
-    let (mut start, mut running) = (0, 0.0);
-    for (end, step) in steps.iter().enumerate() {
-        running += step.bad_debt_usd;
-        while steps[start].time <= step.time - window_secs && start < end {
-            running -= steps[start].bad_debt_usd;
-            start += 1;
-        }
-        sums.push(running.max(0.0));
-    }
-    sums
-}
-
 /// The `q` quantile (0..=1) by nearest rank.
 pub fn percentile(values: &mut [f64], q: f64) -> f64 {
     if values.is_empty() {
@@ -76,52 +61,144 @@ pub fn percentile(values: &mut [f64], q: f64) -> f64 {
     values[rank - 1]
 }
 
-pub fn summarise(steps: &[Step], lt_min_bps: u16, lt_max_bps: u16, window_secs: i64) -> RunMetrics {
-    if steps.is_empty() {
-        return RunMetrics::default();
+/// Builds `RunMetrics` one step at a time, without keeping the steps:
+/// sweeps over millions of ticks only keep what is not zero.
+pub struct Accumulator {
+    lt_min_bps: u16,
+    lt_max_bps: u16,
+    window_secs: i64,
+    metrics: RunMetrics,
+    previous: Option<Step>,
+    total_time: f64,
+    max_ltv_time: f64,
+    at_min_time: f64,
+    at_max_time: f64,
+    /// Bad debt of the steps inside the current window, oldest first.
+    window: std::collections::VecDeque<(i64, f64)>,
+    running_loss: f64,
+    /// Window sums above zero; the others are only counted.
+    losses: Vec<f64>,
+    zero_losses: usize,
+}
+
+impl Accumulator {
+    pub fn new(lt_min_bps: u16, lt_max_bps: u16, window_secs: i64) -> Self {
+        Self {
+            lt_min_bps,
+            lt_max_bps,
+            window_secs,
+            metrics: RunMetrics {
+                min_max_ltv_bps: u16::MAX,
+                window_days: window_secs as f64 / 86_400.0,
+                ..RunMetrics::default()
+            },
+            previous: None,
+            total_time: 0.0,
+            max_ltv_time: 0.0,
+            at_min_time: 0.0,
+            at_max_time: 0.0,
+            window: std::collections::VecDeque::new(),
+            running_loss: 0.0,
+            losses: Vec::new(),
+            zero_losses: 0,
+        }
     }
-    let mut losses = rolling_losses(steps, window_secs);
-    let peak_debt_usd = steps.iter().map(|s| s.debt_usd).fold(0.0, f64::max);
-    let bad_debt_usd: f64 = steps.iter().map(|s| s.bad_debt_usd).sum();
-    // Each step counts for the time until the next one.
-    let weights: Vec<f64> = steps
-        .windows(2)
-        .map(|w| (w[1].time - w[0].time) as f64)
-        .chain(std::iter::once(0.0))
-        .collect();
-    let total_time: f64 = weights.iter().sum::<f64>().max(1.0);
-    let weighted = |value: &dyn Fn(&Step) -> f64| -> f64 {
-        steps
-            .iter()
-            .zip(&weights)
-            .map(|(s, w)| value(s) * w)
-            .sum::<f64>()
-            / total_time
-    };
-    RunMetrics {
-        steps: steps.len(),
-        bad_debt_usd,
-        bad_debt_bps_of_peak_debt: if peak_debt_usd > 0.0 {
-            bad_debt_usd / peak_debt_usd * 10_000.0
+
+    pub fn push(&mut self, step: &Step) {
+        // Each step counts for the time until the next one.
+        if let Some(previous) = self.previous {
+            self.weigh(&previous, (step.time - previous.time) as f64);
+        }
+        self.previous = Some(*step);
+        let m = &mut self.metrics;
+        m.steps += 1;
+        m.bad_debt_usd += step.bad_debt_usd;
+        m.peak_debt_usd = m.peak_debt_usd.max(step.debt_usd);
+        m.liquidations += u64::from(step.liquidations);
+        m.liquidated_usd += step.repaid_usd;
+        m.bonus_paid_usd += step.bonus_paid_usd;
+        m.unprofitable_liquidations += u64::from(step.unprofitable);
+        m.min_max_ltv_bps = m.min_max_ltv_bps.min(step.max_ltv_bps);
+        m.borrowed_usd += step.borrowed_usd;
+        if step.bad_debt_usd != 0.0 {
+            self.running_loss += step.bad_debt_usd;
+            self.window.push_back((step.time, step.bad_debt_usd));
+        }
+        while let Some(&(time, loss)) = self.window.front() {
+            if time > step.time - self.window_secs || time == step.time {
+                break;
+            }
+            self.running_loss -= loss;
+            self.window.pop_front();
+        }
+        let loss = self.running_loss.max(0.0);
+        if loss > 0.0 {
+            self.losses.push(loss);
+        } else {
+            self.zero_losses += 1;
+        }
+    }
+
+    fn weigh(&mut self, step: &Step, seconds: f64) {
+        self.total_time += seconds;
+        self.max_ltv_time += f64::from(step.max_ltv_bps) * seconds;
+        if step.threshold_bps <= self.lt_min_bps {
+            self.at_min_time += seconds;
+        }
+        if step.threshold_bps >= self.lt_max_bps {
+            self.at_max_time += seconds;
+        }
+    }
+
+    /// The `q` quantile of the window sums, zeros included.
+    fn loss_quantile(&mut self, q: f64) -> f64 {
+        let count = self.losses.len() + self.zero_losses;
+        if count == 0 {
+            return 0.0;
+        }
+        let rank = ((q * count as f64).ceil() as usize).clamp(1, count);
+        if rank <= self.zero_losses {
+            return 0.0;
+        }
+        self.losses.sort_by(f64::total_cmp);
+        self.losses[rank - self.zero_losses - 1]
+    }
+
+    pub fn finish(mut self) -> RunMetrics {
+        if self.metrics.steps == 0 {
+            return RunMetrics::default();
+        }
+        let total = self.total_time.max(1.0);
+        let (p95, p99) = (self.loss_quantile(0.95), self.loss_quantile(0.99));
+        let m = &mut self.metrics;
+        // With a single step there is no time to weigh: its own values count.
+        let single = self.total_time == 0.0;
+        let last = self.previous.expect("a step was pushed");
+        m.avg_max_ltv_bps = if single {
+            f64::from(last.max_ltv_bps)
+        } else {
+            self.max_ltv_time / total
+        };
+        m.time_at_lt_min_pct = 100.0 * self.at_min_time / total;
+        m.time_at_lt_max_pct = 100.0 * self.at_max_time / total;
+        m.loss_p95_usd = p95;
+        m.loss_p99_usd = p99;
+        m.bad_debt_bps_of_peak_debt = if m.peak_debt_usd > 0.0 {
+            m.bad_debt_usd / m.peak_debt_usd * 10_000.0
         } else {
             0.0
-        },
-        peak_debt_usd,
-        loss_p95_usd: percentile(&mut losses, 0.95),
-        loss_p99_usd: percentile(&mut losses, 0.99),
-        window_days: window_secs as f64 / 86_400.0,
-        liquidations: steps.iter().map(|s| u64::from(s.liquidations)).sum(),
-        liquidated_usd: steps.iter().map(|s| s.repaid_usd).sum(),
-        bonus_paid_usd: steps.iter().map(|s| s.bonus_paid_usd).sum(),
-        unprofitable_liquidations: steps.iter().map(|s| u64::from(s.unprofitable)).sum(),
-        avg_max_ltv_bps: weighted(&|s| f64::from(s.max_ltv_bps)),
-        min_max_ltv_bps: steps.iter().map(|s| s.max_ltv_bps).min().unwrap_or(0),
-        time_at_lt_min_pct: 100.0
-            * weighted(&|s| f64::from(u8::from(s.threshold_bps <= lt_min_bps))),
-        time_at_lt_max_pct: 100.0
-            * weighted(&|s| f64::from(u8::from(s.threshold_bps >= lt_max_bps))),
-        borrowed_usd: steps.iter().map(|s| s.borrowed_usd).sum(),
+        };
+        self.metrics
     }
+}
+
+/// The metrics of a list of steps.
+pub fn summarise(steps: &[Step], lt_min_bps: u16, lt_max_bps: u16, window_secs: i64) -> RunMetrics {
+    let mut accumulator = Accumulator::new(lt_min_bps, lt_max_bps, window_secs);
+    for step in steps {
+        accumulator.push(step);
+    }
+    accumulator.finish()
 }
 
 #[cfg(test)]
@@ -148,8 +225,21 @@ mod tests {
 
     #[test]
     fn rolling_windows_sum_what_falls_inside_them() {
+        // Window sums: 1, 3, 6, 4 (the step at 10 leaves the window at 30).
         let steps = [step(0, 1.0), step(10, 2.0), step(20, 4.0), step(30, 0.0)];
-        assert_eq!(rolling_losses(&steps, 15), vec![1.0, 3.0, 6.0, 4.0]);
+        let metrics = summarise(&steps, 7_000, 9_000, 15);
+        assert_eq!((metrics.loss_p95_usd, metrics.bad_debt_usd), (6.0, 7.0));
+        assert_eq!(summarise(&steps, 7_000, 9_000, 15).loss_p99_usd, 6.0);
+        let calm = [step(0, 0.0), step(10, 0.0), step(20, 0.0), step(30, 5.0)];
+        assert_eq!(summarise(&calm, 7_000, 9_000, 15).loss_p95_usd, 5.0);
+        let mostly_calm: Vec<Step> = (0..100)
+            .map(|i| step(i * 100, if i == 50 { 5.0 } else { 0.0 }))
+            .collect();
+        assert_eq!(
+            summarise(&mostly_calm, 7_000, 9_000, 15).loss_p95_usd,
+            0.0,
+            "one window in a hundred"
+        );
         let mut values = vec![5.0, 1.0, 3.0, 2.0, 4.0];
         assert_eq!(percentile(&mut values, 0.95), 5.0);
         assert_eq!(percentile(&mut values, 0.4), 2.0);

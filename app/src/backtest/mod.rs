@@ -142,7 +142,7 @@ pub fn run_with(
     setup: &Setup,
     threshold: Threshold,
     keep_steps: bool,
-    shared: Option<&kernel::SharedRefresh>,
+    shared: Option<&kernel::SharedPaths>,
 ) -> Result<Run> {
     if path.len() < 2 {
         bail!("the price path has fewer than 2 prices");
@@ -153,13 +153,19 @@ pub fn run_with(
     let mut debt: Reserve = replay::listed_reserve(&setup.debt, start);
     // Suppliers far larger than the book: liquidity never limits it.
     debt.lending.available_liquidity = u64::MAX / 4;
+    let candidate = shared.map(|shared| kernel::CandidateRefresh::new(shared, &collateral));
     let mut book = book::Book::new(setup.book.clone(), setup.rules);
-    let mut steps = Vec::with_capacity(path.len());
+    let mut steps = Vec::with_capacity(if keep_steps { path.len() } else { 0 });
+    let mut accumulator = metrics::Accumulator::new(
+        spec.bounds.lt_min_bps,
+        spec.bounds.lt_max_bps,
+        setup.window_secs,
+    );
     let mut cursor = 0;
     let mut debt_price = None;
     for (index, tick) in path.iter().enumerate() {
-        let collateral_price = match shared {
-            Some(shared) => shared.refresh(&mut collateral, index, tick.time)?,
+        let collateral_price = match &candidate {
+            Some(candidate) => candidate.refresh(&mut collateral, index, tick.time)?,
             None => replay::refresh(&mut collateral, tick.price, tick.time)?,
         };
         // A debt asset held at $1 needs its price read once: liquidation and
@@ -185,7 +191,7 @@ pub fn run_with(
                 0
             }
         };
-        steps.push(Step {
+        let step = Step {
             time: tick.time,
             price_usd: tick.price,
             sigma_fast_bps_per_year: sigma(state.fast_variance_per_year),
@@ -199,17 +205,13 @@ pub fn run_with(
             debt_usd: book.debt_usd(&debt, &debt_price),
             unprofitable: outcome.unprofitable,
             borrowed_usd: outcome.borrowed_usd,
-        });
+        };
+        accumulator.push(&step);
+        if keep_steps {
+            steps.push(step);
+        }
     }
-    let metrics = metrics::summarise(
-        &steps,
-        spec.bounds.lt_min_bps,
-        spec.bounds.lt_max_bps,
-        setup.window_secs,
-    );
-    if !keep_steps {
-        steps = Vec::new();
-    }
+    let metrics = accumulator.finish();
     Ok(Run {
         threshold,
         metrics,

@@ -10,7 +10,7 @@ use fixed::types::I80F48;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::backtest::kernel::{SharedRefresh, VariancePath};
+use crate::backtest::kernel::{SharedPaths, VariancePath};
 use crate::backtest::{self, RunMetrics, Setup, Threshold};
 use crate::history::Tick;
 
@@ -144,7 +144,7 @@ fn score_shared(
         .iter()
         .zip(shared)
         .map(|(history, shared)| {
-            let refresh = SharedRefresh {
+            let refresh = SharedPaths {
                 variance: &shared.variance[&(c.fast_half_life_secs, c.slow_half_life_secs)],
                 sigma: &shared.sigma
                     [&(c.fast_half_life_secs, c.slow_half_life_secs, c.horizon_secs)],

@@ -11,6 +11,7 @@ use crate::calibrate::stress::{self, StressConfig};
 use crate::calibrate::{self, report, Grid, History};
 use crate::config::units;
 use crate::history::csv;
+use crate::progress::Progress;
 
 /// A comma-separated list, each value converted; `None` keeps `default`.
 fn list<T>(
@@ -129,9 +130,11 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         bail!("no valid parameter set in the grid: check that lt_min <= lt_max, LT × (1 + bonus) <= 100 % and the buffer fits");
     }
     let started = Instant::now();
-    let bar = progress(candidates.len(), global.json);
-    let mut scored = calibrate::sweep(&histories, &setup, &candidates, &|| bar.inc(1))?;
-    bar.finish_and_clear();
+    let progress = Progress::new("sweeping", "candidates", candidates.len(), !global.json);
+    let mut scored = calibrate::sweep(&histories, &setup, &candidates, &|| {
+        progress.inc(String::new)
+    })?;
+    progress.finish();
     let elapsed = started.elapsed();
     calibrate::rank(&mut scored);
     let recommendation = calibrate::recommend(&scored);
@@ -205,19 +208,4 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
     println!("report: {}", args.report.display());
     println!("json:   {}", json_path.display());
     Ok(())
-}
-
-fn progress(total: usize, quiet: bool) -> indicatif::ProgressBar {
-    if quiet {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "sweeping [{bar:40}] {pos}/{len} candidates, {elapsed} elapsed, ETA {eta}",
-        )
-        .expect("a valid progress template")
-        .progress_chars("=> "),
-    );
-    bar
 }

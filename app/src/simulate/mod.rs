@@ -17,6 +17,7 @@ use crate::config::{self, Deployment};
 use crate::history::{scenario, Tick};
 use crate::keeper::{self, KeeperOptions};
 use crate::liquidator::bot::{self, LiquidatorOptions};
+use crate::progress::Progress;
 
 pub mod book;
 pub mod record;
@@ -156,7 +157,7 @@ pub fn run(path: Option<&[Tick]>, options: &SimulateOptions) -> Result<Simulatio
     let open_at = path[0].time + options.warmup_hours * 3_600;
     let mut opened = false;
     let mut recorder = record::Recorder::new(&collateral, &debt);
-    let mut progress = Progress::new(steps, options.show_progress);
+    let progress = Progress::new("replaying prices", "steps", steps, options.show_progress);
     for tick in path {
         chain.set_clock(tick.time);
         let collateral_e8 = (tick.price * 1e8).round() as i64;
@@ -178,7 +179,7 @@ pub fn run(path: Option<&[Tick]>, options: &SimulateOptions) -> Result<Simulatio
         }
         let liquidations = bot::pass(&mut chain, &liquidator_options)?;
         recorder.record(&mut chain, tick, &liquidations)?;
-        progress.step(&recorder);
+        progress.inc(|| format!(", {} liquidations so far", recorder.liquidations()));
     }
     progress.finish();
     let records = recorder.finish();
@@ -253,55 +254,4 @@ fn open_book(
         .context("while opening the book of borrowers")?;
     }
     Ok(())
-}
-
-/// A bar on a terminal; a line every 10 % otherwise (CI logs, pipes).
-enum Progress {
-    Hidden,
-    Bar(indicatif::ProgressBar),
-    Lines { done: usize, total: usize },
-}
-
-impl Progress {
-    fn new(total: usize, show: bool) -> Self {
-        use std::io::IsTerminal;
-        if !show {
-            return Progress::Hidden;
-        }
-        if !std::io::stderr().is_terminal() {
-            return Progress::Lines { done: 0, total };
-        }
-        let bar = indicatif::ProgressBar::new(total as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "replaying prices [{bar:40}] {pos}/{len} steps, {elapsed} elapsed, ETA {eta}",
-            )
-            .expect("a valid progress template")
-            .progress_chars("=> "),
-        );
-        Progress::Bar(bar)
-    }
-
-    fn step(&mut self, recorder: &record::Recorder) {
-        match self {
-            Progress::Hidden => {}
-            Progress::Bar(bar) => bar.inc(1),
-            Progress::Lines { done, total } => {
-                *done += 1;
-                let tenth = (*total / 10).max(1);
-                if *done % tenth == 0 || *done == *total {
-                    eprintln!(
-                        "replaying prices: {done}/{total} steps, {} liquidations so far",
-                        recorder.liquidations()
-                    );
-                }
-            }
-        }
-    }
-
-    fn finish(self) {
-        if let Progress::Bar(bar) = self {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -40,6 +40,27 @@ fn on_btc_history_the_recommended_set_has_no_bad_debt_and_a_loose_threshold_has(
         "{}",
         best.describe()
     );
+    assert_eq!(
+        (recommendation.best.avg_max_ltv_bps / 100.0 * 100.0).round() / 100.0,
+        68.56,
+        "as the README says"
+    );
+    let preset = scored
+        .iter()
+        .find(|s| {
+            let c = s.candidate;
+            (
+                c.calibration.quantile_z_milli,
+                c.calibration.horizon_secs,
+                c.bounds.lt_min_bps,
+            ) == (2_326, 86_400, 7_500)
+        })
+        .unwrap();
+    assert!(
+        (preset.bad_debt_usd - 4_750_544.20).abs() < 0.01,
+        "the major preset: {}",
+        preset.bad_debt_usd
+    );
     let runner_up = recommendation.runner_up.as_ref().unwrap();
     assert!(
         runner_up.has_bad_debt(),

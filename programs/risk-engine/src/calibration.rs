@@ -98,11 +98,20 @@ pub fn slippage_now_bps(reserve: &Reserve, now: i64) -> u16 {
 /// calibration time. Returns the threshold before the move.
 pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64) -> u16 {
     let old_threshold_bps = reserve.calibrated.liquidation_threshold_bps;
+    let limits = threshold_limits(reserve);
+    if target_threshold_bps.clamp(limits.lt_min_bps, limits.lt_max_bps) == old_threshold_bps {
+        // Already at its target (the usual case at a bound): nothing moves,
+        // and the rate limit counts afresh from now, as when a move lands.
+        reserve.calibrated.rate_limit_anchor_ts = now;
+        reserve.calibrated.max_ltv_bps =
+            threshold::max_ltv_bps(old_threshold_bps, reserve.bounds.ltv_buffer_bps);
+        reserve.calibrated.last_calibration_ts = now;
+        return old_threshold_bps;
+    }
     let elapsed_secs = now
         .saturating_sub(reserve.calibrated.rate_limit_anchor_ts)
         .max(0)
         .unsigned_abs();
-    let limits = threshold_limits(reserve);
     let new_threshold_bps = threshold::rate_limited_threshold_bps(
         old_threshold_bps,
         target_threshold_bps,
