@@ -36,9 +36,15 @@ fn replay(c: &mut Criterion) {
     let sigma = variance
         .sigma_over(setup.collateral.calibration.horizon_secs)
         .expect("sigma path");
+    let listed = backtest::replay::listed_reserve(&setup.collateral, 0);
+    let targets = kernel::TargetTable::new(
+        listed.calibrated.liquidation_bonus_bps,
+        risk_engine::calibration::slippage_now_bps(&listed, 0),
+    );
     let shared = kernel::SharedPaths {
         variance: &variance,
         sigma: &sigma,
+        targets: &targets,
     };
     group.bench_function("one candidate on shared variance paths", |b| {
         b.iter(|| {

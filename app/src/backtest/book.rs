@@ -196,32 +196,62 @@ impl Book {
         if self.borrowers.iter().any(|b| b.due.is_some()) {
             return Ok(false);
         }
-        let riskiest = match self.riskiest {
-            Some((ratio, price, index))
-                if price == debt_price.price
-                    && index == I80F48::from(debt.lending.borrow_index) =>
-            {
-                ratio
-            }
-            _ => {
-                let mut highest = 0.0f64;
-                for borrower in &self.borrowers {
-                    let position = &borrower.position;
-                    if position.debt_shares == 0 || position.collateral_amount == 0 {
-                        continue;
-                    }
-                    let owed = lending::position_debt(debt, position).map_err(program)?;
-                    let debt_usd = usd(owed, debt.mint_decimals, debt_price.price);
-                    let tokens = position.collateral_amount as f64
-                        / 10f64.powi(collateral.mint_decimals.into());
-                    highest = highest.max(debt_usd / tokens);
-                }
-                self.riskiest = Some((highest, debt_price.price, debt.lending.borrow_index.into()));
-                highest
-            }
-        };
+        let riskiest = self.riskiest(collateral, debt, debt_price)?;
         let covered = collateral_price.price.to_num::<f64>() * f64::from(threshold_bps) / 10_000.0;
         Ok(covered * (1.0 - SCREEN_MARGIN) > riskiest)
+    }
+
+    /// The highest debt per collateral token (USD), cached while the debt
+    /// price and borrow index stay the same.
+    fn riskiest(
+        &mut self,
+        collateral: &Reserve,
+        debt: &Reserve,
+        debt_price: &OraclePrice,
+    ) -> Result<f64> {
+        if let Some((ratio, price, index)) = self.riskiest {
+            if price == debt_price.price && index == I80F48::from(debt.lending.borrow_index) {
+                return Ok(ratio);
+            }
+        }
+        let mut highest = 0.0f64;
+        for borrower in &self.borrowers {
+            let position = &borrower.position;
+            if position.debt_shares == 0 || position.collateral_amount == 0 {
+                continue;
+            }
+            let owed = lending::position_debt(debt, position).map_err(program)?;
+            let debt_usd = usd(owed, debt.mint_decimals, debt_price.price);
+            let tokens =
+                position.collateral_amount as f64 / 10f64.powi(collateral.mint_decimals.into());
+            highest = highest.max(debt_usd / tokens);
+        }
+        self.riskiest = Some((highest, debt_price.price, debt.lending.borrow_index.into()));
+        Ok(highest)
+    }
+
+    /// With no liquidation waiting out its delay: a collateral price (USD)
+    /// above which the screen passes at `threshold_bps`, so ticks priced
+    /// above it leave the book alone. A little above the exact edge.
+    pub fn screen_floor(
+        &mut self,
+        collateral: &Reserve,
+        debt: &Reserve,
+        debt_price: &OraclePrice,
+        threshold_bps: u16,
+    ) -> Result<Option<f64>> {
+        if self.borrowers.iter().any(|b| b.due.is_some()) {
+            return Ok(None);
+        }
+        let riskiest = self.riskiest(collateral, debt, debt_price)?;
+        let share = f64::from(threshold_bps) / 10_000.0 * (1.0 - SCREEN_MARGIN);
+        Ok(Some(riskiest / share * (1.0 + 1e-9)))
+    }
+
+    /// When borrowers next borrow back up to their targets.
+    pub fn next_relever(&self) -> Option<i64> {
+        self.last_relever
+            .map(|last| last + self.config.relever_secs)
     }
 
     fn is_unhealthy(

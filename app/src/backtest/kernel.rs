@@ -18,6 +18,7 @@ use risk_engine::math::volatility::effective_variance;
 use risk_engine::oracle::pyth::OraclePrice;
 use risk_engine::state::Reserve;
 
+use super::range_index::RangeIndex;
 use super::replay;
 use crate::config::resolve::program_reason;
 use crate::config::ReserveSpec;
@@ -36,6 +37,9 @@ enum Counted {
 /// Prices and variance estimates along a path for one pair of half-lives.
 pub struct VariancePath {
     prices: Vec<OraclePrice>,
+    /// Spot prices as floats, for the book's screen.
+    spot: RangeIndex<f64>,
+    times: Vec<i64>,
     fast: Vec<I80F48>,
     slow: Vec<I80F48>,
     counted: Vec<Counted>,
@@ -51,6 +55,8 @@ impl VariancePath {
         let mut reserve = replay::listed_reserve(spec, path[0].time);
         let mut out = Self {
             prices: Vec::with_capacity(path.len()),
+            spot: RangeIndex::new(Vec::new()),
+            times: path.iter().map(|t| t.time).collect(),
             fast: Vec::with_capacity(path.len()),
             slow: Vec::with_capacity(path.len()),
             counted: Vec::with_capacity(path.len()),
@@ -69,41 +75,117 @@ impl VariancePath {
                 RefreshOutcome::Calibrated(_) => Counted::Calibrated,
             });
         }
+        out.spot = RangeIndex::new(out.prices.iter().map(|p| p.price.to_num::<f64>()).collect());
         Ok(out)
     }
 
     /// `sigma × sqrt(T)` after each tick, for one horizon.
-    pub fn sigma_over(&self, horizon_secs: u32) -> Result<Vec<I80F48>> {
-        self.fast
+    pub fn sigma_over(&self, horizon_secs: u32) -> Result<RangeIndex<I80F48>> {
+        let sigma: Vec<I80F48> = self
+            .fast
             .iter()
             .zip(&self.slow)
             .map(|(fast, slow)| {
                 sigma_over_horizon(effective_variance(*fast, *slow), horizon_secs.into())
                     .map_err(|error| program(error.into()))
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(RangeIndex::new(sigma))
     }
 }
 
-/// What candidates of one horizon and half-life pair share on one path.
+/// What candidates of one horizon and half-life pair share on one path,
+/// and the target table of their bonus and slippage.
 pub struct SharedPaths<'a> {
     pub variance: &'a VariancePath,
-    pub sigma: &'a [I80F48],
+    pub sigma: &'a RangeIndex<I80F48>,
+    pub targets: &'a TargetTable,
 }
+
+/// `threshold_for_move` for one bonus and slippage, as a table: for each
+/// threshold `v` in bps, the largest VaR move whose target is at least
+/// `v`. The target falls as the move grows, so the target of a move is
+/// the largest `v` whose edge the move does not pass: a search over the
+/// table instead of three fixed-point divisions per tick.
+pub struct TargetTable {
+    /// `None` where even no move reaches `v`.
+    edges: Vec<Option<I80F48>>,
+    pub bonus_bps: u16,
+    pub slippage_bps: u16,
+}
+
+impl TargetTable {
+    pub fn new(bonus_bps: u16, slippage_bps: u16) -> Self {
+        let edges = (0..=BPS)
+            .map(|v| last_delta_where(|t| t >= v, bonus_bps, slippage_bps))
+            .collect();
+        Self {
+            edges,
+            bonus_bps,
+            slippage_bps,
+        }
+    }
+
+    /// `threshold_for_move(delta)` clamped to `[lt_min, lt_max]`.
+    fn clamped_target(&self, delta: I80F48, lt_min_bps: u16, lt_max_bps: u16) -> u16 {
+        let reaches = |v: u16| self.edges[usize::from(v)].is_some_and(|edge| delta <= edge);
+        if !reaches(lt_min_bps) {
+            return lt_min_bps;
+        }
+        let (mut low, mut high) = (lt_min_bps, lt_max_bps);
+        // `reaches(low)` holds; find the last v in [low, high] where it does.
+        while low < high {
+            let middle = low + (high - low).div_ceil(2);
+            if reaches(middle) {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        low
+    }
+}
+
+const BPS: u16 = 10_000;
 
 /// One candidate's refresh from shared paths: its own `z`, bonus,
 /// slippage, bounds and rate limits on top.
 pub struct CandidateRefresh<'a> {
     shared: &'a SharedPaths<'a>,
     z: I80F48,
-    bonus_bps: u16,
-    slippage_bps: u16,
     lt_min_bps: u16,
     lt_max_bps: u16,
     /// Up to this VaR move the target is at or above `lt_max`.
     at_or_above_max: Option<I80F48>,
     /// From this VaR move on the target is at or below `lt_min`.
     at_or_below_min: Option<I80F48>,
+    /// The least `sigma × sqrt(T)` whose move takes the target below
+    /// `lt_max`, and the least that keeps it at or below `lt_min`.
+    leaves_max_from: Option<I80F48>,
+    stays_min_from: Option<I80F48>,
+}
+
+/// The least non-negative `sigma` with `holds(sigma × z)`, for a `holds`
+/// that fails at 0 side and holds from some point on (multiplication by a
+/// positive `z` keeps the order).
+fn least_sigma_where(holds: impl Fn(I80F48) -> bool, z: I80F48) -> Option<I80F48> {
+    let at = |bits: i128| I80F48::from_bits(bits).checked_mul(z).is_some_and(&holds);
+    let (mut low, mut high) = (0i128, I80F48::from_num(1_000).to_bits());
+    if at(low) {
+        return Some(I80F48::ZERO);
+    }
+    if !at(high) {
+        return None;
+    }
+    while high - low > 1 {
+        let middle = low + (high - low) / 2;
+        if at(middle) {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    Some(I80F48::from_bits(high))
 }
 
 /// The largest `delta` in `[0, 2]` with `keep(threshold_for_move(delta))`,
@@ -145,19 +227,30 @@ impl<'a> CandidateRefresh<'a> {
     pub fn new(shared: &'a SharedPaths<'a>, reserve: &Reserve) -> Self {
         let (bonus_bps, bounds) = (reserve.calibrated.liquidation_bonus_bps, reserve.bounds);
         let slippage_bps = slippage_now_bps(reserve, 0);
+        assert_eq!(
+            (shared.targets.bonus_bps, shared.targets.slippage_bps),
+            (bonus_bps, slippage_bps),
+            "the target table of another bonus or slippage"
+        );
         // threshold_for_move falls as the move grows, so two searches mark
         // where the target leaves each bound; between them it is computed.
         let at_or_above_max = last_delta_where(|t| t >= bounds.lt_max_bps, bonus_bps, slippage_bps);
         let above_min = last_delta_where(|t| t > bounds.lt_min_bps, bonus_bps, slippage_bps);
+        let at_or_below_min = Some(above_min.map_or(I80F48::ZERO, |d| d + I80F48::DELTA));
+        let z = quantile(reserve.calibration.quantile_z_milli);
+        let leaves_max_from =
+            at_or_above_max.and_then(|edge| least_sigma_where(|delta| delta > edge, z));
+        let stays_min_from =
+            at_or_below_min.and_then(|edge| least_sigma_where(|delta| delta >= edge, z));
         Self {
             shared,
-            z: quantile(reserve.calibration.quantile_z_milli),
-            bonus_bps,
-            slippage_bps,
+            z,
             lt_min_bps: bounds.lt_min_bps,
             lt_max_bps: bounds.lt_max_bps,
             at_or_above_max,
-            at_or_below_min: Some(above_min.map_or(I80F48::ZERO, |d| d + I80F48::DELTA)),
+            at_or_below_min,
+            leaves_max_from,
+            stays_min_from,
         }
     }
 
@@ -169,7 +262,9 @@ impl<'a> CandidateRefresh<'a> {
         } else if self.at_or_below_min.is_some_and(|edge| delta >= edge) {
             self.lt_min_bps
         } else {
-            threshold_for_move(delta, self.bonus_bps, self.slippage_bps)
+            self.shared
+                .targets
+                .clamped_target(delta, self.lt_min_bps, self.lt_max_bps)
         }
     }
 
@@ -188,11 +283,77 @@ impl<'a> CandidateRefresh<'a> {
         }
         reserve.calibrated.fast_variance_per_year = variance.fast[index].into();
         reserve.calibrated.slow_variance_per_year = variance.slow[index].into();
-        let delta = self.shared.sigma[index]
+        let delta = self.shared.sigma.values()[index]
             .checked_mul(self.z)
             .ok_or_else(|| anyhow!("the VaR move overflows at tick {index}"))?;
         move_threshold(reserve, self.target(delta), now);
         Ok(price)
+    }
+}
+
+impl CandidateRefresh<'_> {
+    /// After tick `index`, the first later tick where anything but the
+    /// clock can change: the threshold sits at a bound its target keeps it
+    /// at, every price stays above `price_floor` (the book's screen), and
+    /// nothing is due before `until` (the next re-lever). Ticks between are
+    /// quiet; `None` when there are none.
+    pub fn quiet_until(
+        &self,
+        reserve: &Reserve,
+        index: usize,
+        price_floor: f64,
+        until: i64,
+    ) -> Option<usize> {
+        let from = index + 1;
+        let variance = self.shared.variance;
+        let times = &variance.times;
+        if from >= times.len() {
+            return None;
+        }
+        // Each search stops at the earliest end found so far.
+        let mut end = times[from..].partition_point(|t| *t < until) + from;
+        let threshold = reserve.calibrated.liquidation_threshold_bps;
+        let sigma = self.shared.sigma;
+        let sigma_end = if threshold == self.lt_max_bps {
+            sigma.first_at_least(from, end, self.leaves_max_from?)
+        } else if threshold == self.lt_min_bps {
+            sigma.first_below(from, end, self.stays_min_from?)
+        } else {
+            return None;
+        };
+        end = sigma_end.unwrap_or(end);
+        end = variance
+            .spot
+            .first_at_most(from, end, price_floor)
+            .unwrap_or(end);
+        let calibrated = variance.counted[from..end]
+            .iter()
+            .all(|c| *c == Counted::Calibrated);
+        (end > from + 1 && calibrated).then_some(end)
+    }
+
+    /// Whether the threshold sits at a bound, where stretches can be quiet.
+    pub fn at_a_bound(&self, reserve: &Reserve) -> bool {
+        let threshold = reserve.calibrated.liquidation_threshold_bps;
+        threshold == self.lt_max_bps || threshold == self.lt_min_bps
+    }
+
+    /// The reserve after the quiet ticks up to `last`, as their refreshes
+    /// leave it: the latest price and estimates, the threshold where it
+    /// was, the rate-limit anchor and calibration stamped at `last`.
+    pub fn skip_to(&self, reserve: &mut Reserve, last: usize) {
+        let variance = self.shared.variance;
+        let (price, time) = (variance.prices[last], variance.times[last]);
+        reserve.calibrated.last_price = price.price.into();
+        reserve.calibrated.last_publish_time = price.publish_time;
+        reserve.calibrated.fast_variance_per_year = variance.fast[last].into();
+        reserve.calibrated.slow_variance_per_year = variance.slow[last].into();
+        reserve.calibrated.rate_limit_anchor_ts = time;
+        reserve.calibrated.last_calibration_ts = time;
+    }
+
+    pub fn times(&self) -> &[i64] {
+        &self.shared.variance.times
     }
 }
 

@@ -62,23 +62,26 @@ pub fn percentile(values: &mut [f64], q: f64) -> f64 {
 }
 
 /// Builds `RunMetrics` one step at a time, without keeping the steps:
-/// sweeps over millions of ticks only keep what is not zero.
+/// sweeps over millions of ticks only keep what is not zero. Time weights
+/// are whole seconds and sums of them are exact, so a quiet stretch added
+/// at once counts exactly as its steps one by one.
 pub struct Accumulator {
     lt_min_bps: u16,
     lt_max_bps: u16,
     window_secs: i64,
     metrics: RunMetrics,
     previous: Option<Step>,
-    total_time: f64,
-    max_ltv_time: f64,
-    at_min_time: f64,
-    at_max_time: f64,
+    total_secs: i64,
+    max_ltv_bps_secs: i128,
+    at_min_secs: i64,
+    at_max_secs: i64,
     /// Bad debt of the steps inside the current window, oldest first.
     window: std::collections::VecDeque<(i64, f64)>,
     running_loss: f64,
-    /// Window sums above zero; the others are only counted.
-    losses: Vec<f64>,
-    zero_losses: usize,
+    /// Window sums above zero with how many steps had each; the rest are
+    /// only counted.
+    losses: Vec<(f64, u64)>,
+    zero_losses: u64,
 }
 
 impl Accumulator {
@@ -93,10 +96,10 @@ impl Accumulator {
                 ..RunMetrics::default()
             },
             previous: None,
-            total_time: 0.0,
-            max_ltv_time: 0.0,
-            at_min_time: 0.0,
-            at_max_time: 0.0,
+            total_secs: 0,
+            max_ltv_bps_secs: 0,
+            at_min_secs: 0,
+            at_max_secs: 0,
             window: std::collections::VecDeque::new(),
             running_loss: 0.0,
             losses: Vec::new(),
@@ -107,7 +110,7 @@ impl Accumulator {
     pub fn push(&mut self, step: &Step) {
         // Each step counts for the time until the next one.
         if let Some(previous) = self.previous {
-            self.weigh(&previous, (step.time - previous.time) as f64);
+            self.weigh(&previous, step.time - previous.time);
         }
         self.previous = Some(*step);
         let m = &mut self.metrics;
@@ -124,63 +127,119 @@ impl Accumulator {
             self.running_loss += step.bad_debt_usd;
             self.window.push_back((step.time, step.bad_debt_usd));
         }
+        self.expire(step.time);
+        self.count_loss(1);
+    }
+
+    /// Steps at `times` that change nothing but the time: the same
+    /// threshold, max LTV and debt as the last step, no liquidation, no
+    /// borrowing. Equal to pushing each of them.
+    pub fn push_quiet(&mut self, times: &[i64]) {
+        let (Some(previous), Some(&last)) = (self.previous, times.last()) else {
+            return;
+        };
+        self.weigh(&previous, last - previous.time);
+        self.previous = Some(Step {
+            time: last,
+            liquidations: 0,
+            repaid_usd: 0.0,
+            bonus_paid_usd: 0.0,
+            bad_debt_usd: 0.0,
+            unprofitable: 0,
+            borrowed_usd: 0.0,
+            ..previous
+        });
+        self.metrics.steps += times.len();
+        // Window sums only change as old losses leave the window.
+        let mut from = 0;
+        while from < times.len() {
+            let Some(&(oldest, _)) = self.window.front() else {
+                self.count_loss((times.len() - from) as u64);
+                return;
+            };
+            // Steps before the oldest loss leaves share one sum.
+            let leaves =
+                times[from..].partition_point(|t| oldest > t - self.window_secs || oldest == *t);
+            self.count_loss(leaves as u64);
+            from += leaves;
+            if from < times.len() {
+                self.expire(times[from]);
+                self.count_loss(1);
+                from += 1;
+            }
+        }
+    }
+
+    fn expire(&mut self, now: i64) {
         while let Some(&(time, loss)) = self.window.front() {
-            if time > step.time - self.window_secs || time == step.time {
+            if time > now - self.window_secs || time == now {
                 break;
             }
             self.running_loss -= loss;
             self.window.pop_front();
         }
+    }
+
+    fn count_loss(&mut self, steps: u64) {
+        if steps == 0 {
+            return;
+        }
         let loss = self.running_loss.max(0.0);
         if loss > 0.0 {
-            self.losses.push(loss);
+            self.losses.push((loss, steps));
         } else {
-            self.zero_losses += 1;
+            self.zero_losses += steps;
         }
     }
 
-    fn weigh(&mut self, step: &Step, seconds: f64) {
-        self.total_time += seconds;
-        self.max_ltv_time += f64::from(step.max_ltv_bps) * seconds;
+    fn weigh(&mut self, step: &Step, seconds: i64) {
+        self.total_secs += seconds;
+        self.max_ltv_bps_secs += i128::from(step.max_ltv_bps) * i128::from(seconds);
         if step.threshold_bps <= self.lt_min_bps {
-            self.at_min_time += seconds;
+            self.at_min_secs += seconds;
         }
         if step.threshold_bps >= self.lt_max_bps {
-            self.at_max_time += seconds;
+            self.at_max_secs += seconds;
         }
     }
 
-    /// The `q` quantile of the window sums, zeros included.
+    /// The `q` quantile of the window sums by nearest rank, zeros included.
     fn loss_quantile(&mut self, q: f64) -> f64 {
-        let count = self.losses.len() + self.zero_losses;
+        let counted: u64 = self.losses.iter().map(|(_, n)| n).sum();
+        let count = counted + self.zero_losses;
         if count == 0 {
             return 0.0;
         }
-        let rank = ((q * count as f64).ceil() as usize).clamp(1, count);
+        let rank = ((q * count as f64).ceil() as u64).clamp(1, count);
         if rank <= self.zero_losses {
             return 0.0;
         }
-        self.losses.sort_by(f64::total_cmp);
-        self.losses[rank - self.zero_losses - 1]
+        self.losses.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut seen = self.zero_losses;
+        for (loss, n) in &self.losses {
+            seen += n;
+            if seen >= rank {
+                return *loss;
+            }
+        }
+        0.0
     }
 
     pub fn finish(mut self) -> RunMetrics {
-        if self.metrics.steps == 0 {
+        let Some(last) = self.previous else {
             return RunMetrics::default();
-        }
-        let total = self.total_time.max(1.0);
+        };
         let (p95, p99) = (self.loss_quantile(0.95), self.loss_quantile(0.99));
+        let total = self.total_secs.max(1) as f64;
         let m = &mut self.metrics;
-        // With a single step there is no time to weigh: its own values count.
-        let single = self.total_time == 0.0;
-        let last = self.previous.expect("a step was pushed");
-        m.avg_max_ltv_bps = if single {
+        // With no time to weigh, the last step's own values count.
+        m.avg_max_ltv_bps = if self.total_secs == 0 {
             f64::from(last.max_ltv_bps)
         } else {
-            self.max_ltv_time / total
+            self.max_ltv_bps_secs as f64 / total
         };
-        m.time_at_lt_min_pct = 100.0 * self.at_min_time / total;
-        m.time_at_lt_max_pct = 100.0 * self.at_max_time / total;
+        m.time_at_lt_min_pct = 100.0 * self.at_min_secs as f64 / total;
+        m.time_at_lt_max_pct = 100.0 * self.at_max_secs as f64 / total;
         m.loss_p95_usd = p95;
         m.loss_p99_usd = p99;
         m.bad_debt_bps_of_peak_debt = if m.peak_debt_usd > 0.0 {
@@ -243,6 +302,26 @@ mod tests {
         let mut values = vec![5.0, 1.0, 3.0, 2.0, 4.0];
         assert_eq!(percentile(&mut values, 0.95), 5.0);
         assert_eq!(percentile(&mut values, 0.4), 2.0);
+    }
+
+    #[test]
+    fn a_quiet_stretch_counts_as_its_steps() {
+        let mut steps: Vec<Step> = (0..50).map(|i| step(i * 10, 0.0)).collect();
+        steps[3].bad_debt_usd = 2.0;
+        steps[20].bad_debt_usd = 1.0;
+        steps[21].threshold_bps = 7_000;
+        let one_by_one = summarise(&steps, 7_000, 9_000, 95);
+        let mut bulk = Accumulator::new(7_000, 9_000, 95);
+        for s in &steps[..4] {
+            bulk.push(s);
+        }
+        let quiet: Vec<i64> = steps[4..20].iter().map(|s| s.time).collect();
+        bulk.push_quiet(&quiet);
+        for s in &steps[20..] {
+            bulk.push(s);
+        }
+        assert_eq!(bulk.finish(), one_by_one);
+        assert!(one_by_one.loss_p95_usd > 0.0);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::history::Tick;
 pub mod book;
 pub mod kernel;
 pub mod metrics;
+pub mod range_index;
 pub mod replay;
 pub mod report;
 
@@ -163,7 +164,9 @@ pub fn run_with(
     );
     let mut cursor = 0;
     let mut debt_price = None;
-    for (index, tick) in path.iter().enumerate() {
+    let mut index = 0;
+    while index < path.len() {
+        let tick = &path[index];
         let collateral_price = match &candidate {
             Some(candidate) => candidate.refresh(&mut collateral, index, tick.time)?,
             None => replay::refresh(&mut collateral, tick.price, tick.time)?,
@@ -210,6 +213,25 @@ pub fn run_with(
         if keep_steps {
             steps.push(step);
         }
+        // A sweep jumps over ticks where only the clock moves (see kernel).
+        if let (Some(candidate), false, None) = (&candidate, keep_steps, debt_path) {
+            if !candidate.at_a_bound(&collateral) {
+                index += 1;
+                continue;
+            }
+            let threshold = collateral.calibrated.liquidation_threshold_bps;
+            let floor = book.screen_floor(&collateral, &debt, &debt_price, threshold)?;
+            let quiet = floor
+                .zip(book.next_relever())
+                .and_then(|(floor, until)| candidate.quiet_until(&collateral, index, floor, until));
+            if let Some(end) = quiet {
+                candidate.skip_to(&mut collateral, end - 1);
+                accumulator.push_quiet(&candidate.times()[index + 1..end]);
+                index = end;
+                continue;
+            }
+        }
+        index += 1;
     }
     let metrics = accumulator.finish();
     Ok(Run {

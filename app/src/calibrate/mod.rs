@@ -10,9 +10,11 @@ use fixed::types::I80F48;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::backtest::kernel::{SharedPaths, VariancePath};
+use crate::backtest::kernel::{SharedPaths, TargetTable, VariancePath};
+use crate::backtest::range_index::RangeIndex;
 use crate::backtest::{self, RunMetrics, Setup, Threshold};
 use crate::history::Tick;
+use risk_engine::calibration::slippage_now_bps;
 
 pub mod grid;
 pub mod report;
@@ -62,7 +64,27 @@ pub struct Recommendation {
 /// and `sigma × sqrt(T)` by pair and horizon.
 struct Shared {
     variance: HashMap<(u32, u32), VariancePath>,
-    sigma: HashMap<(u32, u32, u32), Vec<I80F48>>,
+    sigma: HashMap<(u32, u32, u32), RangeIndex<I80F48>>,
+}
+
+/// Target tables by (bonus, slippage), shared by every history.
+fn target_tables(setup: &Setup, candidates: &[Candidate]) -> HashMap<(u16, u16), TargetTable> {
+    let mut keys: Vec<(u16, u16)> = candidates
+        .iter()
+        .map(|c| {
+            let spec = c.apply(&setup.collateral);
+            let reserve = backtest::replay::listed_reserve(&spec, 0);
+            (
+                reserve.calibrated.liquidation_bonus_bps,
+                slippage_now_bps(&reserve, 0),
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.par_iter()
+        .map(|&(bonus, slippage)| ((bonus, slippage), TargetTable::new(bonus, slippage)))
+        .collect()
 }
 
 fn shared(history: &History, setup: &Setup, candidates: &[Candidate]) -> Result<Shared> {
@@ -121,10 +143,11 @@ pub fn sweep(
         .iter()
         .map(|history| self::shared(history, setup, candidates))
         .collect::<Result<_>>()?;
+    let tables = target_tables(setup, candidates);
     candidates
         .par_iter()
         .map(|candidate| {
-            let scored = score_shared(histories, &shared, setup, candidate);
+            let scored = score_shared(histories, &shared, &tables, setup, candidate);
             on_done();
             scored
         })
@@ -134,17 +157,24 @@ pub fn sweep(
 fn score_shared(
     histories: &[History],
     shared: &[Shared],
+    tables: &HashMap<(u16, u16), TargetTable>,
     setup: &Setup,
     candidate: &Candidate,
 ) -> Result<Scored> {
     let mut candidate_setup = setup.clone();
     candidate_setup.collateral = candidate.apply(&setup.collateral);
+    let listed = backtest::replay::listed_reserve(&candidate_setup.collateral, 0);
+    let targets = &tables[&(
+        listed.calibrated.liquidation_bonus_bps,
+        slippage_now_bps(&listed, 0),
+    )];
     let c = candidate.calibration;
     let per_history = histories
         .iter()
         .zip(shared)
         .map(|(history, shared)| {
             let refresh = SharedPaths {
+                targets,
                 variance: &shared.variance[&(c.fast_half_life_secs, c.slow_half_life_secs)],
                 sigma: &shared.sigma
                     [&(c.fast_half_life_secs, c.slow_half_life_secs, c.horizon_secs)],

@@ -109,10 +109,58 @@ fn the_shared_kernel_gives_exactly_the_full_replay() {
     grid.fast_half_life_secs = vec![3 * 3_600, 86_400];
     let candidates = grid.candidates(&setup.collateral);
     assert_eq!(candidates.len(), 8);
-    let swept =
-        calibrate::sweep(std::slice::from_ref(&history), &setup, &candidates, &|| {}).unwrap();
+    let swept = sweep_matching_full_replays(&history, &setup, &candidates);
+    assert!(
+        swept.iter().any(|s| s.liquidations > 0),
+        "the period has liquidations to compare"
+    );
+}
+
+#[test]
+fn quiet_hours_skipped_by_a_sweep_count_as_if_replayed() {
+    // Hourly prices with crash days: long stretches at a bound between
+    // daily re-levers, and liquidations.
+    let setup = backtest_setup(BookConfig::default());
+    let minutes = riskctl::history::synthetic::minutes(400 * 1_440, 150.0, 11);
+    let path: Vec<_> = minutes.into_iter().step_by(60).collect();
+    let history = History {
+        name: "minutes".into(),
+        path,
+    };
+    let mut grid = Grid::single(&setup.collateral);
+    grid.quantile_z_milli = vec![2_326, 3_090];
+    grid.lt_min_bps = vec![6_000, 7_500];
+    let candidates = grid.candidates(&setup.collateral);
+    let swept = sweep_matching_full_replays(&history, &setup, &candidates);
+    assert!(
+        swept.iter().all(|s| s.liquidations > 0),
+        "the crash day liquidates"
+    );
+    let at_bounds: Vec<(f64, f64)> = swept
+        .iter()
+        .map(|s| {
+            (
+                s.per_history[0].time_at_lt_min_pct,
+                s.per_history[0].time_at_lt_max_pct,
+            )
+        })
+        .collect();
+    assert!(
+        at_bounds.iter().any(|(min, max)| min + max > 20.0),
+        "long at a bound, where ticks are skipped: {at_bounds:?}"
+    );
+}
+
+/// Sweeps `candidates` and checks each against a full replay.
+fn sweep_matching_full_replays(
+    history: &History,
+    setup: &riskctl::backtest::Setup,
+    candidates: &[riskctl::calibrate::Candidate],
+) -> Vec<calibrate::Scored> {
+    let histories = std::slice::from_ref(history);
+    let swept = calibrate::sweep(histories, setup, candidates, &|| {}).unwrap();
     for (candidate, shared) in candidates.iter().zip(&swept) {
-        let full = calibrate::score(std::slice::from_ref(&history), &setup, candidate).unwrap();
+        let full = calibrate::score(histories, setup, candidate).unwrap();
         assert_eq!(
             shared.per_history,
             full.per_history,
@@ -120,8 +168,5 @@ fn the_shared_kernel_gives_exactly_the_full_replay() {
             candidate.describe()
         );
     }
-    assert!(
-        swept.iter().any(|s| s.liquidations > 0),
-        "the period has liquidations to compare"
-    );
+    swept
 }

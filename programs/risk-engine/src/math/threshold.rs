@@ -97,10 +97,11 @@ pub fn rate_limited_threshold_bps(
     limits: &ThresholdLimits,
 ) -> u16 {
     let target = target_bps.clamp(limits.lt_min_bps, limits.lt_max_bps);
+    // Saturating in u64: a product past u64::MAX (after 58 million years)
+    // still caps at u16::MAX below, and u64 division is cheap on SBF.
     let max_step = |rate_bps_per_hour: u16| -> u16 {
-        let step =
-            u128::from(rate_bps_per_hour) * u128::from(elapsed_secs) / u128::from(SECONDS_PER_HOUR);
-        step.min(u128::from(u16::MAX)) as u16
+        let step = u64::from(rate_bps_per_hour).saturating_mul(elapsed_secs) / SECONDS_PER_HOUR;
+        step.min(u64::from(u16::MAX)) as u16
     };
     let moved = if target < current_bps {
         current_bps

@@ -1,0 +1,101 @@
+//! "Where does this series next cross a bound?" in a few block steps:
+//! minima and maxima of blocks of 64 values let a search jump over whole
+//! blocks that cannot hold the answer.
+
+const BLOCK: usize = 64;
+
+pub struct RangeIndex<T> {
+    values: Vec<T>,
+    minima: Vec<T>,
+    maxima: Vec<T>,
+}
+
+impl<T: Copy + PartialOrd> RangeIndex<T> {
+    pub fn new(values: Vec<T>) -> Self {
+        let pick = |better: fn(&T, &T) -> bool| -> Vec<T> {
+            values
+                .chunks(BLOCK)
+                .map(|chunk| {
+                    chunk
+                        .iter()
+                        .copied()
+                        .fold(chunk[0], |a, b| if better(&b, &a) { b } else { a })
+                })
+                .collect()
+        };
+        let minima = pick(|b, a| b < a);
+        let maxima = pick(|b, a| b > a);
+        Self {
+            values,
+            minima,
+            maxima,
+        }
+    }
+
+    pub fn values(&self) -> &[T] {
+        &self.values
+    }
+
+    /// The first index in `from..end` whose value is at least `bound`.
+    pub fn first_at_least(&self, from: usize, end: usize, bound: T) -> Option<usize> {
+        self.first(from, end, |v| v >= bound, |_, max| max >= bound)
+    }
+
+    /// The first index in `from..end` whose value is below `bound`.
+    pub fn first_below(&self, from: usize, end: usize, bound: T) -> Option<usize> {
+        self.first(from, end, |v| v < bound, |min, _| min < bound)
+    }
+
+    /// The first index in `from..end` whose value is at most `bound`.
+    pub fn first_at_most(&self, from: usize, end: usize, bound: T) -> Option<usize> {
+        self.first(from, end, |v| v <= bound, |min, _| min <= bound)
+    }
+
+    fn first(
+        &self,
+        from: usize,
+        end: usize,
+        hit: impl Fn(T) -> bool,
+        block_may_hit: impl Fn(T, T) -> bool,
+    ) -> Option<usize> {
+        let end = end.min(self.values.len());
+        let mut index = from;
+        while index < end {
+            let block = index / BLOCK;
+            if index.is_multiple_of(BLOCK) && !block_may_hit(self.minima[block], self.maxima[block])
+            {
+                index += BLOCK;
+                continue;
+            }
+            if hit(self.values[index]) {
+                return Some(index);
+            }
+            index += 1;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_same_index_as_a_plain_scan() {
+        let values: Vec<i64> = (0..1_000).map(|i| (i * 7919 % 997) as i64).collect();
+        let index = RangeIndex::new(values.clone());
+        for from in [0, 1, 63, 64, 500, 999] {
+            for bound in [0, 5, 500, 990, 996, 2_000] {
+                for end in [from, from + 70, values.len()] {
+                    let end_in = end.min(values.len());
+                    let scan_at_least = (from..end_in).find(|&i| values[i] >= bound);
+                    let scan_below = (from..end_in).find(|&i| values[i] < bound);
+                    let scan_at_most = (from..end_in).find(|&i| values[i] <= bound);
+                    assert_eq!(index.first_at_least(from, end, bound), scan_at_least);
+                    assert_eq!(index.first_below(from, end, bound), scan_below);
+                    assert_eq!(index.first_at_most(from, end, bound), scan_at_most);
+                }
+            }
+        }
+    }
+}
