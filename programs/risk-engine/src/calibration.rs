@@ -28,6 +28,40 @@ pub struct Calibration {
     pub old_threshold_bps: u16,
 }
 
+/// How a new price enters the series, before any estimate is updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceTaken {
+    /// Not newer than the last one: nothing was stored.
+    Skipped { last_publish_time: i64 },
+    /// The first price of the series: stored, no return yet.
+    Seeded,
+    /// Stored; the return from `previous_price` over `dt_secs` counts.
+    Counted {
+        previous_price: I80F48,
+        dt_secs: u64,
+    },
+}
+
+/// The first step of a refresh: stores a price newer than the last one
+/// and says whether it yields a return. Nothing else is touched.
+pub fn take_price(reserve: &mut Reserve, price: &OraclePrice) -> PriceTaken {
+    let state = reserve.calibrated;
+    if price.publish_time <= state.last_publish_time {
+        return PriceTaken::Skipped {
+            last_publish_time: state.last_publish_time,
+        };
+    }
+    reserve.calibrated.last_price = price.price.into();
+    reserve.calibrated.last_publish_time = price.publish_time;
+    if state.last_publish_time == 0 {
+        return PriceTaken::Seeded;
+    }
+    PriceTaken::Counted {
+        previous_price: state.last_price.into(),
+        dt_secs: (price.publish_time - state.last_publish_time).unsigned_abs(),
+    }
+}
+
 /// Applies one oracle price at clock time `now`.
 ///
 /// With `r = ln(p / p_prev)` over `dt = publish_time - prev_publish_time`:
@@ -36,20 +70,16 @@ pub struct Calibration {
 /// rate limited; `max_ltv = LT - buffer`.
 pub fn apply_price(reserve: &mut Reserve, price: &OraclePrice, now: i64) -> Result<RefreshOutcome> {
     let state = reserve.calibrated;
-    if price.publish_time <= state.last_publish_time {
-        return Ok(RefreshOutcome::Skipped {
-            last_publish_time: state.last_publish_time,
-        });
-    }
-    let is_first_price = state.last_publish_time == 0;
-    let previous_price: I80F48 = state.last_price.into();
-    reserve.calibrated.last_price = price.price.into();
-    reserve.calibrated.last_publish_time = price.publish_time;
-    if is_first_price {
-        return Ok(RefreshOutcome::Seeded);
-    }
-
-    let dt_secs = (price.publish_time - state.last_publish_time).unsigned_abs();
+    let (previous_price, dt_secs) = match take_price(reserve, price) {
+        PriceTaken::Skipped { last_publish_time } => {
+            return Ok(RefreshOutcome::Skipped { last_publish_time })
+        }
+        PriceTaken::Seeded => return Ok(RefreshOutcome::Seeded),
+        PriceTaken::Counted {
+            previous_price,
+            dt_secs,
+        } => (previous_price, dt_secs),
+    };
     let log_return = volatility::log_return(price.price, previous_price)?;
     let params = reserve.calibration;
     let fast = volatility::ewma_variance_update(
@@ -94,38 +124,22 @@ pub fn slippage_now_bps(reserve: &Reserve, now: i64) -> u16 {
 }
 
 /// Moves the applied threshold toward `target_threshold_bps` within the
-/// bounds and rate limits, keeps `max_ltv = LT - buffer`, and stamps the
-/// calibration time. Returns the threshold before the move.
+/// bounds and rate limits (`threshold::move_toward_target`), keeps
+/// `max_ltv = LT - buffer`, and stamps the calibration time. Returns the
+/// threshold before the move.
 pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64) -> u16 {
     let old_threshold_bps = reserve.calibrated.liquidation_threshold_bps;
-    let limits = threshold_limits(reserve);
-    if target_threshold_bps.clamp(limits.lt_min_bps, limits.lt_max_bps) == old_threshold_bps {
-        // Already at its target (the usual case at a bound): nothing moves,
-        // and the rate limit counts afresh from now, as when a move lands.
-        reserve.calibrated.rate_limit_anchor_ts = now;
-        reserve.calibrated.max_ltv_bps =
-            threshold::max_ltv_bps(old_threshold_bps, reserve.bounds.ltv_buffer_bps);
-        reserve.calibrated.last_calibration_ts = now;
-        return old_threshold_bps;
-    }
-    let elapsed_secs = now
-        .saturating_sub(reserve.calibrated.rate_limit_anchor_ts)
-        .max(0)
-        .unsigned_abs();
-    let new_threshold_bps = threshold::rate_limited_threshold_bps(
+    let moved = threshold::move_toward_target(
         old_threshold_bps,
+        reserve.calibrated.rate_limit_anchor_ts,
         target_threshold_bps,
-        elapsed_secs,
-        &limits,
+        now,
+        &threshold_limits(reserve),
     );
-    let reached_target =
-        new_threshold_bps == target_threshold_bps.clamp(limits.lt_min_bps, limits.lt_max_bps);
-    if new_threshold_bps != old_threshold_bps || reached_target {
-        reserve.calibrated.rate_limit_anchor_ts = now;
-    }
-    reserve.calibrated.liquidation_threshold_bps = new_threshold_bps;
+    reserve.calibrated.liquidation_threshold_bps = moved.threshold_bps;
+    reserve.calibrated.rate_limit_anchor_ts = moved.rate_limit_anchor_ts;
     reserve.calibrated.max_ltv_bps =
-        threshold::max_ltv_bps(new_threshold_bps, reserve.bounds.ltv_buffer_bps);
+        threshold::max_ltv_bps(moved.threshold_bps, reserve.bounds.ltv_buffer_bps);
     reserve.calibrated.last_calibration_ts = now;
     old_threshold_bps
 }

@@ -12,7 +12,9 @@ pub fn token_value(amount: u64, decimals: u8, price: I80F48) -> MathResult<I80F4
     let scale = 10u64
         .checked_pow(u32::from(decimals))
         .ok_or(MathError::Overflow)?;
-    let whole_tokens = I80F48::from_num(amount) / I80F48::from_num(scale);
+    // Dividing by the whole number gives the bits of dividing by it as
+    // `I80F48`, for a fraction of the cost.
+    let whole_tokens = I80F48::from_num(amount) / i128::from(scale);
     whole_tokens.checked_mul(price).ok_or(MathError::Overflow)
 }
 

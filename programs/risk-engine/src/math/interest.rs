@@ -7,6 +7,7 @@
 
 use fixed::types::I80F48;
 
+use super::fixed_point::div;
 use super::volatility::SECONDS_PER_YEAR;
 use super::{MathError, MathResult};
 
@@ -28,14 +29,14 @@ pub fn utilization(borrowed: I80F48, available: I80F48) -> MathResult<I80F48> {
     if total <= 0 {
         return Ok(I80F48::ZERO);
     }
-    Ok((borrowed / total).clamp(I80F48::ZERO, I80F48::ONE))
+    Ok(div(borrowed, total).clamp(I80F48::ZERO, I80F48::ONE))
 }
 
 /// Borrow rate per year (a fraction) at `utilization`:
 /// `base + slope1 × u / kink` up to the kink, then
 /// `base + slope1 + slope2 × (u - kink) / (1 - kink)`.
 pub fn borrow_rate(curve: &RateCurve, utilization: I80F48) -> MathResult<I80F48> {
-    let bps = I80F48::from_num(BPS);
+    let bps = i128::from(BPS);
     let kink = I80F48::from_num(curve.kink_utilization_bps) / bps;
     if kink <= 0 || kink >= 1 {
         return Err(MathError::Domain);
@@ -45,9 +46,9 @@ pub fn borrow_rate(curve: &RateCurve, utilization: I80F48) -> MathResult<I80F48>
     let slope1 = I80F48::from_num(curve.slope1_bps) / bps;
     let slope2 = I80F48::from_num(curve.slope2_bps) / bps;
     if u <= kink {
-        Ok(base + slope1 * u / kink)
+        Ok(base + div(slope1 * u, kink))
     } else {
-        Ok(base + slope1 + slope2 * (u - kink) / (I80F48::ONE - kink))
+        Ok(base + slope1 + div(slope2 * (u - kink), I80F48::ONE - kink))
     }
 }
 
@@ -73,7 +74,7 @@ pub fn accrue(
 ) -> MathResult<Accrual> {
     let elapsed = I80F48::checked_from_num(elapsed_secs).ok_or(MathError::Overflow)?;
     let growth = rate_per_year
-        .checked_mul(elapsed / I80F48::from_num(SECONDS_PER_YEAR))
+        .checked_mul(elapsed / i128::from(SECONDS_PER_YEAR))
         .ok_or(MathError::Overflow)?;
     let factor = I80F48::ONE.checked_add(growth).ok_or(MathError::Overflow)?;
     let new_index = borrow_index
@@ -81,7 +82,7 @@ pub fn accrue(
         .ok_or(MathError::Overflow)?;
     let new_borrowed = borrowed.checked_mul(factor).ok_or(MathError::Overflow)?;
     let interest = new_borrowed - borrowed;
-    let protocol_fee = interest * I80F48::from_num(reserve_factor_bps) / I80F48::from_num(BPS);
+    let protocol_fee = interest * I80F48::from_num(reserve_factor_bps) / i128::from(BPS);
     Ok(Accrual {
         borrow_index: new_index,
         borrowed: new_borrowed,

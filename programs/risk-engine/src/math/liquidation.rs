@@ -4,6 +4,7 @@
 
 use fixed::types::I80F48;
 
+use super::fixed_point::checked_div;
 use super::health::token_value;
 use super::{MathError, MathResult};
 
@@ -33,8 +34,8 @@ pub fn health_factor(collateral: &Side, debt: &Side, threshold_bps: u16) -> Math
         .value()?
         .checked_mul(I80F48::from_num(threshold_bps))
         .ok_or(MathError::Overflow)?
-        / I80F48::from_num(BPS);
-    weighted.checked_div(debt_value).ok_or(MathError::Overflow)
+        / i128::from(BPS);
+    checked_div(weighted, debt_value).ok_or(MathError::Overflow)
 }
 
 /// `HF < 1`, decided exactly: `debt_value × 10,000 > collateral_value × LT`.
@@ -64,7 +65,7 @@ pub struct CloseRules {
 impl CloseRules {
     /// The dust value in quote units.
     pub fn dust_value(&self) -> I80F48 {
-        I80F48::from_num(self.dust_value_quote_e6) / I80F48::from_num(1_000_000)
+        I80F48::from_num(self.dust_value_quote_e6) / 1_000_000i128
     }
 }
 
@@ -78,11 +79,11 @@ pub fn max_repay(
     rules: &CloseRules,
 ) -> MathResult<u64> {
     let health = health_factor(collateral, debt, threshold_bps)?;
-    let full_level = I80F48::from_num(rules.full_liquidation_health_bps) / I80F48::from_num(BPS);
+    let full_level = I80F48::from_num(rules.full_liquidation_health_bps) / i128::from(BPS);
     if health <= full_level {
         return Ok(debt.amount);
     }
-    let close_factor = I80F48::from_num(rules.close_factor_bps) / I80F48::from_num(BPS);
+    let close_factor = I80F48::from_num(rules.close_factor_bps) / i128::from(BPS);
     let debt_value = debt.value()?;
     let debt_left = debt_value - debt_value * close_factor;
     let seized_value = debt_value * close_factor * bonus_multiplier(rules.bonus_bps);
@@ -96,7 +97,7 @@ pub fn max_repay(
 }
 
 fn bonus_multiplier(bonus_bps: u16) -> I80F48 {
-    I80F48::from_num(BPS + u64::from(bonus_bps)) / I80F48::from_num(BPS)
+    I80F48::from_num(BPS + u64::from(bonus_bps)) / i128::from(BPS)
 }
 
 /// Collateral (base units) seized for repaying `repay` base units of debt:
@@ -155,7 +156,7 @@ fn convert(
         .and_then(|v| v.checked_mul(up_scale))
         .and_then(|numerator| {
             let denominator = down[0].checked_mul(down[1])?.checked_mul(down_scale)?;
-            numerator.checked_div(denominator)
+            checked_div(numerator, denominator)
         });
     if let Some(value) = exact {
         return Ok(value);

@@ -4,6 +4,7 @@
 
 use fixed::types::I80F48;
 
+use super::fixed_point::div;
 use super::{MathError, MathResult};
 
 /// Supply shares minted for depositing `amount` into a pool worth
@@ -65,7 +66,7 @@ pub fn debt_shares_to_mint(amount: u64, borrow_index: I80F48) -> MathResult<u64>
     if borrow_index <= 0 {
         return Err(MathError::Domain);
     }
-    let shares = I80F48::from_num(amount) / borrow_index;
+    let shares = div(I80F48::from_num(amount), borrow_index);
     shares.ceil().checked_to_num().ok_or(MathError::Overflow)
 }
 
@@ -82,7 +83,7 @@ pub fn debt_shares_to_burn(amount: u64, borrow_index: I80F48) -> MathResult<u64>
     if borrow_index <= 0 {
         return Err(MathError::Domain);
     }
-    let shares = I80F48::from_num(amount) / borrow_index;
+    let shares = div(I80F48::from_num(amount), borrow_index);
     shares.floor().checked_to_num().ok_or(MathError::Overflow)
 }
 

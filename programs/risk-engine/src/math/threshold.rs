@@ -2,6 +2,7 @@
 
 use fixed::types::I80F48;
 
+use super::fixed_point::{checked_sqrt, div};
 use super::volatility::SECONDS_PER_YEAR;
 use super::{MathError, MathResult};
 
@@ -28,17 +29,17 @@ pub fn slippage_bps(
 /// horizon, with `sigma² × T = variance_per_year × T / year`.
 pub fn sigma_over_horizon(variance_per_year: I80F48, horizon_secs: u64) -> MathResult<I80F48> {
     let horizon_years = I80F48::checked_from_num(horizon_secs).ok_or(MathError::Overflow)?
-        / I80F48::from_num(SECONDS_PER_YEAR);
+        / i128::from(SECONDS_PER_YEAR);
     let horizon_variance = variance_per_year
         .max(I80F48::ZERO)
         .checked_mul(horizon_years)
         .ok_or(MathError::Overflow)?;
-    horizon_variance.checked_sqrt().ok_or(MathError::Domain)
+    checked_sqrt(horizon_variance).ok_or(MathError::Domain)
 }
 
 /// The quantile `z` from thousandths.
 pub fn quantile(quantile_z_milli: u32) -> I80F48 {
-    I80F48::from_num(quantile_z_milli) / I80F48::from_num(1_000)
+    I80F48::from_num(quantile_z_milli) / 1_000i128
 }
 
 /// The VaR price move over the horizon: `delta = z × sigma × sqrt(T)`.
@@ -69,11 +70,14 @@ pub fn target_threshold_bps(
 /// rounded down, never below 0.
 pub fn threshold_for_move(delta: I80F48, bonus_bps: u16, slippage_bps: u16) -> u16 {
     let bps = I80F48::from_num(BPS);
-    let room = I80F48::ONE - delta - I80F48::from_num(slippage_bps) / bps;
+    let room = I80F48::ONE - delta - I80F48::from_num(slippage_bps) / i128::from(BPS);
     if room <= 0 {
         return 0;
     }
-    let target = room * bps / (I80F48::ONE + I80F48::from_num(bonus_bps) / bps);
+    let target = div(
+        room * bps,
+        I80F48::ONE + I80F48::from_num(bonus_bps) / i128::from(BPS),
+    );
     // room <= 1, so the target is at most 10,000 bps and fits u16.
     target.floor().to_num::<u16>()
 }
@@ -90,6 +94,7 @@ pub struct ThresholdLimits {
 /// Moves `current` toward `target` (clamped to the bounds) by at most the
 /// rate limit times the elapsed time, each rounded down so a move never
 /// exceeds its limit. A `current` outside the bounds is brought inside.
+#[inline]
 pub fn rate_limited_threshold_bps(
     current_bps: u16,
     target_bps: u16,
@@ -115,7 +120,47 @@ pub fn rate_limited_threshold_bps(
     moved.clamp(limits.lt_min_bps, limits.lt_max_bps)
 }
 
+/// A threshold after one calibration, and when its rate limit counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThresholdMove {
+    pub threshold_bps: u16,
+    pub rate_limit_anchor_ts: i64,
+}
+
+/// One calibration's move of `current_bps` toward `target_bps` at `now`,
+/// the rate limit counted from `anchor_ts`: when the threshold moves or
+/// sits at its (clamped) target, the limit counts afresh from `now`, so a
+/// keeper refreshing every few minutes still moves it at the full rate.
+#[inline]
+pub fn move_toward_target(
+    current_bps: u16,
+    anchor_ts: i64,
+    target_bps: u16,
+    now: i64,
+    limits: &ThresholdLimits,
+) -> ThresholdMove {
+    let clamped = target_bps.clamp(limits.lt_min_bps, limits.lt_max_bps);
+    if clamped == current_bps {
+        return ThresholdMove {
+            threshold_bps: current_bps,
+            rate_limit_anchor_ts: now,
+        };
+    }
+    let elapsed_secs = now.saturating_sub(anchor_ts).max(0).unsigned_abs();
+    let moved = rate_limited_threshold_bps(current_bps, target_bps, elapsed_secs, limits);
+    let anchor_ts = if moved != current_bps || moved == clamped {
+        now
+    } else {
+        anchor_ts
+    };
+    ThresholdMove {
+        threshold_bps: moved,
+        rate_limit_anchor_ts: anchor_ts,
+    }
+}
+
 /// `max_ltv = LT - buffer`, never below 0.
+#[inline]
 pub fn max_ltv_bps(threshold_bps: u16, ltv_buffer_bps: u16) -> u16 {
     threshold_bps.saturating_sub(ltv_buffer_bps)
 }

@@ -128,9 +128,10 @@ fn scale_by_exponent(mantissa: i128, exponent: i32) -> Result<I80F48> {
     } else {
         // Divide in I80F48 so the fraction survives; the mantissa fits since
         // it came from an i64.
+        // Dividing by the whole number gives the bits of dividing by it as
+        // `I80F48`, for a fraction of the cost.
         let value = I80F48::checked_from_num(mantissa).ok_or_else(overflow)?;
-        let divisor = I80F48::checked_from_num(power).ok_or_else(overflow)?;
-        value.checked_div(divisor).ok_or_else(overflow)
+        value.checked_div_int(power).ok_or_else(overflow)
     }
 }
 
