@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 
 use super::Tick;
 
@@ -23,15 +24,20 @@ pub fn read(path: &Path) -> Result<Vec<Tick>> {
     parse(&text).with_context(|| format!("in {}", path.display()))
 }
 
+/// Bytes per chunk read in parallel.
+const CHUNK_BYTES: usize = 1 << 20;
+
 /// Parses and validates: sorted, no duplicate timestamps, positive prices.
+/// Large files are read in chunks in parallel; the first problem by line
+/// is the one reported.
 pub fn parse(text: &str) -> Result<Vec<Tick>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.trim()))
-        .filter(|(_, line)| !line.is_empty());
-    let Some((header_line, header)) = lines.next() else {
-        bail!("the file is empty: expected a header `unix_timestamp,price` or `unix_timestamp,open,high,low,close,volume`");
+    let mut lines = text.split_inclusive('\n').enumerate();
+    let (header_line, header) = loop {
+        match lines.next() {
+            None => bail!("the file is empty: expected a header `unix_timestamp,price` or `unix_timestamp,open,high,low,close,volume`"),
+            Some((i, line)) if !line.trim().is_empty() => break (i + 1, line.trim()),
+            Some(_) => {}
+        }
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
     let Some(price_at) = price_column(&columns) else {
@@ -39,45 +45,122 @@ pub fn parse(text: &str) -> Result<Vec<Tick>> {
             "line {header_line}: unknown columns `{header}`; expected `unix_timestamp,price` or `unix_timestamp,open,high,low,close,volume`"
         );
     };
+    let shape = Shape {
+        columns: columns.len(),
+        price_at,
+    };
+    let body_start = text
+        .split_inclusive('\n')
+        .take(header_line)
+        .map(str::len)
+        .sum::<usize>();
+    let chunks = chunks_at_lines(&text[body_start..], header_line + 1);
+    let parsed: Vec<Result<Rows>> = chunks
+        .par_iter()
+        .map(|(first_line, chunk)| parse_rows(chunk, *first_line, shape))
+        .collect();
     let mut ticks: Vec<Tick> = Vec::new();
-    for (line_number, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        if cells.len() != columns.len() {
-            bail!(
-                "line {line_number}: {} values, the header has {}",
-                cells.len(),
-                columns.len()
-            );
+    for rows in parsed {
+        let rows = rows?;
+        if let (Some(last), Some(first), Some(line_number)) =
+            (ticks.last(), rows.ticks.first(), rows.first_line)
+        {
+            in_order(last.time, first.time, line_number)?;
         }
-        let time: i64 = cells[0].parse().with_context(|| {
-            format!(
-                "line {line_number}: timestamp `{}` is not whole unix seconds",
-                cells[0]
-            )
-        })?;
-        let price: f64 = cells[price_at].parse().with_context(|| {
-            format!(
-                "line {line_number}: price `{}` is not a number",
-                cells[price_at]
-            )
-        })?;
-        if !(price.is_finite() && price > 0.0) {
-            bail!("line {line_number}: price {price} is not positive");
-        }
-        if let Some(last) = ticks.last() {
-            if time == last.time {
-                bail!("line {line_number}: timestamp {time} repeats the line before");
-            }
-            if time < last.time {
-                bail!("line {line_number}: timestamp {time} is before the line before ({}): rows must be in time order", last.time);
-            }
-        }
-        ticks.push(Tick { time, price });
+        ticks.extend(rows.ticks);
     }
     if ticks.len() < 2 {
         bail!("fewer than 2 prices: nothing to replay");
     }
     Ok(ticks)
+}
+
+#[derive(Clone, Copy)]
+struct Shape {
+    columns: usize,
+    price_at: usize,
+}
+
+/// The rows of one chunk, and the line of its first row.
+struct Rows {
+    ticks: Vec<Tick>,
+    first_line: Option<usize>,
+}
+
+/// `text` cut into pieces of about `CHUNK_BYTES` at line ends, each with
+/// the number of its first line.
+fn chunks_at_lines(text: &str, first_line: usize) -> Vec<(usize, &str)> {
+    let mut chunks = Vec::new();
+    let (mut rest, mut line) = (text, first_line);
+    while !rest.is_empty() {
+        let cut = if rest.len() <= CHUNK_BYTES {
+            rest.len()
+        } else {
+            rest[CHUNK_BYTES..]
+                .find('\n')
+                .map_or(rest.len(), |at| CHUNK_BYTES + at + 1)
+        };
+        let (chunk, tail) = rest.split_at(cut);
+        chunks.push((line, chunk));
+        line += chunk.bytes().filter(|b| *b == b'\n').count();
+        rest = tail;
+    }
+    chunks
+}
+
+fn in_order(last: i64, time: i64, line_number: usize) -> Result<()> {
+    if time == last {
+        bail!("line {line_number}: timestamp {time} repeats the line before");
+    }
+    if time < last {
+        bail!("line {line_number}: timestamp {time} is before the line before ({last}): rows must be in time order");
+    }
+    Ok(())
+}
+
+fn parse_rows(chunk: &str, first_line: usize, shape: Shape) -> Result<Rows> {
+    let mut rows = Rows {
+        ticks: Vec::with_capacity(chunk.len() / 24),
+        first_line: None,
+    };
+    for (offset, line) in chunk.lines().enumerate() {
+        let line_number = first_line + offset;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (mut count, mut time_cell, mut price_cell) = (0, "", "");
+        for (i, cell) in line.split(',').enumerate() {
+            count += 1;
+            if i == 0 {
+                time_cell = cell.trim();
+            }
+            if i == shape.price_at {
+                price_cell = cell.trim();
+            }
+        }
+        if count != shape.columns {
+            bail!(
+                "line {line_number}: {count} values, the header has {}",
+                shape.columns
+            );
+        }
+        let time: i64 = time_cell.parse().with_context(|| {
+            format!("line {line_number}: timestamp `{time_cell}` is not whole unix seconds")
+        })?;
+        let price: f64 = price_cell
+            .parse()
+            .with_context(|| format!("line {line_number}: price `{price_cell}` is not a number"))?;
+        if !(price.is_finite() && price > 0.0) {
+            bail!("line {line_number}: price {price} is not positive");
+        }
+        match rows.ticks.last() {
+            Some(last) => in_order(last.time, time, line_number)?,
+            None => rows.first_line = Some(line_number),
+        }
+        rows.ticks.push(Tick { time, price });
+    }
+    Ok(rows)
 }
 
 /// Writes `unix_timestamp,price` rows, creating the parent folder.
@@ -130,6 +213,37 @@ mod tests {
                 time: 2,
                 price: 11.0
             }
+        );
+    }
+
+    #[test]
+    fn chunks_read_in_parallel_keep_lines_and_order() {
+        let mut text = String::from("unix_timestamp,price\n\n");
+        for i in 0..200_000 {
+            text.push_str(&format!("{},{}\n", 1_000 + i, 1.0 + i as f64 / 1e3));
+        }
+        let ticks = parse(&text).unwrap();
+        assert_eq!(ticks.len(), 200_000);
+        assert!(ticks.windows(2).all(|w| w[1].time == w[0].time + 1));
+        // A problem near the end of a later chunk names its own line.
+        let broken = text.replacen("190000,", "190000x,", 1);
+        let line = 3 + (190_000 - 1_000);
+        assert!(format!("{:#}", parse(&broken).unwrap_err()).contains(&format!("line {line}:")));
+        // Order is checked across the cut between chunks too: the first
+        // row of the second chunk goes back in time.
+        let body_start = "unix_timestamp,price\n\n".len();
+        let body = &text[body_start..];
+        let chunks = chunks_at_lines(body, 3);
+        assert!(chunks.len() > 2, "{} chunks", chunks.len());
+        let (line, chunk) = chunks[1];
+        let at = body_start + (chunk.as_ptr() as usize - body.as_ptr() as usize);
+        let row_end = at + text[at..].find('\n').unwrap();
+        let mut swapped = text.clone();
+        swapped.replace_range(at..row_end, "5,1");
+        let message = format!("{:#}", parse(&swapped).unwrap_err());
+        assert!(
+            message.contains(&format!("line {line}: timestamp 5 is before")),
+            "{message}"
         );
     }
 
