@@ -65,11 +65,25 @@ pub fn render_table(runs: &[Run]) -> String {
     table.render()
 }
 
+/// Points kept per series: charts draw at most two per pixel column, so
+/// millions of steps are thinned the same way first, several points per
+/// column, before the chart keeps its own.
+const SERIES_POINTS: usize = 4_000;
+
+fn thinned(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    if points.len() <= 2 * SERIES_POINTS {
+        return points;
+    }
+    crate::report::chart::downsample_min_max(&points, SERIES_POINTS)
+}
+
 fn points(run: &Run, value: impl Fn(&super::Step) -> f64) -> Vec<(f64, f64)> {
-    run.steps
-        .iter()
-        .map(|s| (s.time as f64, value(s)))
-        .collect()
+    thinned(
+        run.steps
+            .iter()
+            .map(|s| (s.time as f64, value(s)))
+            .collect(),
+    )
 }
 
 pub fn html(runs: &[Run], title: &str, window_days: f64) -> HtmlReport {
@@ -133,7 +147,7 @@ pub fn add_sections(report: &mut HtmlReport, runs: &[Run], window_days: f64) {
                 (s.time as f64, total)
             })
             .collect();
-        bad_debt = bad_debt.with_series(Series::step(label, cumulative));
+        bad_debt = bad_debt.with_series(Series::step(label, thinned(cumulative)));
     }
     report.heading("Price").svg(price.to_svg());
     report.heading("Volatility").svg(sigma.to_svg());
