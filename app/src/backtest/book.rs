@@ -74,15 +74,93 @@ pub struct Book {
     pub config: BookConfig,
     pub rules: LiquidationConfig,
     last_relever: Option<i64>,
-    /// The highest debt per collateral token of the book (USD), with the
-    /// debt price and borrow index it was measured at: while `price × LT`
-    /// stays clear above it nobody can be liquidatable, and the exact
-    /// check is skipped.
-    riskiest: Option<(f64, I80F48, I80F48)>,
+    /// Debt per collateral token of each position (USD), and the highest,
+    /// with the debt price and borrow index they were measured at: while
+    /// `price × LT` stays clear above a position's, it cannot be
+    /// liquidatable, and the exact check is skipped.
+    exposure: Option<Exposure>,
+}
+
+struct Exposure {
+    /// Debt per collateral token, `screened`.
+    per_position: Vec<f64>,
+    riskiest: f64,
+    debt_price: I80F48,
+    borrow_index: I80F48,
 }
 
 /// Relative margin of the screen: far above rounding, far below a tick.
 const SCREEN_MARGIN: f64 = 1e-6;
+/// Relative margin of the re-lever bound: far above the rounding of the
+/// fixed-point values it stands in for.
+const RELEVER_MARGIN: f64 = 1e-9;
+
+/// The book's screen between events: a collateral price clears a debt per
+/// collateral token (USD) when `price × LT` is above it by the margin.
+/// Compared as `price × LT_bps > debt × 10,000 / (1 - margin)`, with the
+/// right side computed once per position.
+#[derive(Debug, Clone, Copy)]
+pub struct Screen {
+    riskiest: f64,
+}
+
+/// `debt_per_token_usd` as the screen compares it.
+fn screened(debt_per_token_usd: f64) -> f64 {
+    debt_per_token_usd * 10_000.0 / (1.0 - SCREEN_MARGIN)
+}
+
+impl Screen {
+    /// Whether nobody can be liquidatable at `price_usd` and `threshold_bps`.
+    #[inline]
+    pub fn passes(&self, price_usd: f64, threshold_bps: u16) -> bool {
+        price_usd * f64::from(threshold_bps) > self.riskiest
+    }
+}
+
+/// A position's debt per collateral token (USD) as the screen compares it.
+fn exposure_of(
+    position: &Position,
+    collateral: &Reserve,
+    debt: &Reserve,
+    debt_price: &OraclePrice,
+) -> f64 {
+    if position.debt_shares == 0 {
+        return 0.0;
+    }
+    if position.collateral_amount == 0 {
+        // Debt with nothing behind it: never screened away.
+        return f64::INFINITY;
+    }
+    // In floats, from the shares: what is owed rounds up by less than one
+    // base unit, which the bound adds; float rounding is far inside the
+    // screen's margin.
+    let index: I80F48 = debt.lending.borrow_index.into();
+    let owed_at_most = position.debt_shares as f64 * index.to_num::<f64>() + 1.0;
+    let debt_usd = owed_at_most / scale(debt.mint_decimals) * debt_price.price.to_num::<f64>();
+    let tokens = position.collateral_amount as f64 / scale(collateral.mint_decimals);
+    screened(debt_usd / tokens)
+}
+
+/// `10^decimals` as a float, the size of one whole token in base units.
+fn scale(decimals: u8) -> f64 {
+    const POWERS: [f64; 19] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18,
+    ];
+    POWERS
+        .get(usize::from(decimals))
+        .copied()
+        .unwrap_or_else(|| 10f64.powi(decimals.into()))
+}
+
+/// The highest finite exposure: the screen's bar.
+fn riskiest_of(per_position: &[f64]) -> f64 {
+    per_position
+        .iter()
+        .copied()
+        .filter(|value| value.is_finite())
+        .fold(0.0, f64::max)
+}
 
 fn program(error: anchor_lang::error::Error) -> anyhow::Error {
     anyhow!(program_reason(&error))
@@ -117,7 +195,7 @@ impl Book {
             config,
             rules,
             last_relever: None,
-            riskiest: None,
+            exposure: None,
         }
     }
 
@@ -133,14 +211,14 @@ impl Book {
     ) -> Result<TickOutcome> {
         let mut outcome = TickOutcome::default();
         let threshold = effective_threshold_bps(collateral, now);
-        if !self.nobody_can_be_liquidatable(
-            collateral,
-            collateral_price,
-            debt,
-            debt_price,
-            threshold,
-        )? {
+        let price_usd = collateral_price.price.to_num::<f64>();
+        let screen = self.screen(collateral, debt, debt_price);
+        if !screen.is_some_and(|screen| screen.passes(price_usd, threshold)) {
             for i in 0..self.borrowers.len() {
+                // A position clear of the threshold with nothing due stays so.
+                if self.borrowers[i].due.is_none() && self.clears(i, price_usd, threshold) {
+                    continue;
+                }
                 let unhealthy = self.is_unhealthy(
                     i,
                     collateral,
@@ -155,8 +233,8 @@ impl Book {
                     (true, None) => borrower.due = Some(now + self.config.liquidation_delay_secs),
                     (true, Some(_)) => {}
                 }
-                if borrower.due.is_some_and(|due| due <= now) {
-                    self.liquidate_one(
+                if borrower.due.is_some_and(|due| due <= now)
+                    && self.liquidate_one(
                         i,
                         collateral,
                         collateral_price,
@@ -164,8 +242,10 @@ impl Book {
                         debt_price,
                         now,
                         &mut outcome,
-                    )?;
-                    self.riskiest = None;
+                    )?
+                {
+                    // Interest accrued: every position's debt moved.
+                    self.exposure = None;
                 }
             }
         }
@@ -174,78 +254,89 @@ impl Book {
             .is_none_or(|last| now - last >= self.config.relever_secs)
         {
             self.last_relever = Some(now);
-            self.riskiest = None;
             for i in 0..self.borrowers.len() {
+                let sides = |b: &Borrower| (b.position.collateral_amount, b.position.debt_shares);
+                let before = sides(&self.borrowers[i]);
                 outcome.borrowed_usd +=
                     self.relever(i, collateral, collateral_price, debt, debt_price)?;
+                if sides(&self.borrowers[i]) != before {
+                    self.remeasure(i, collateral, debt, debt_price);
+                }
             }
         }
         Ok(outcome)
     }
 
-    /// The screen: true when even the riskiest position is clear of its
-    /// threshold and no liquidation is waiting out its delay.
-    fn nobody_can_be_liquidatable(
+    /// The screen of the book as it stands: `None` while a liquidation
+    /// waits out its delay, when nothing may be skipped.
+    pub fn screen(
         &mut self,
         collateral: &Reserve,
-        collateral_price: &OraclePrice,
         debt: &Reserve,
         debt_price: &OraclePrice,
-        threshold_bps: u16,
-    ) -> Result<bool> {
+    ) -> Option<Screen> {
         if self.borrowers.iter().any(|b| b.due.is_some()) {
-            return Ok(false);
+            return None;
         }
-        let riskiest = self.riskiest(collateral, debt, debt_price)?;
-        let covered = collateral_price.price.to_num::<f64>() * f64::from(threshold_bps) / 10_000.0;
-        Ok(covered * (1.0 - SCREEN_MARGIN) > riskiest)
+        let riskiest = self.exposure(collateral, debt, debt_price).riskiest;
+        Some(Screen { riskiest })
     }
 
-    /// The highest debt per collateral token (USD), cached while the debt
-    /// price and borrow index stay the same.
-    fn riskiest(
-        &mut self,
-        collateral: &Reserve,
-        debt: &Reserve,
-        debt_price: &OraclePrice,
-    ) -> Result<f64> {
-        if let Some((ratio, price, index)) = self.riskiest {
-            if price == debt_price.price && index == I80F48::from(debt.lending.borrow_index) {
-                return Ok(ratio);
-            }
-        }
-        let mut highest = 0.0f64;
-        for borrower in &self.borrowers {
-            let position = &borrower.position;
-            if position.debt_shares == 0 || position.collateral_amount == 0 {
-                continue;
-            }
-            let owed = lending::position_debt(debt, position).map_err(program)?;
-            let debt_usd = usd(owed, debt.mint_decimals, debt_price.price);
-            let tokens =
-                position.collateral_amount as f64 / 10f64.powi(collateral.mint_decimals.into());
-            highest = highest.max(debt_usd / tokens);
-        }
-        self.riskiest = Some((highest, debt_price.price, debt.lending.borrow_index.into()));
-        Ok(highest)
+    /// Whether position `i` is clear of liquidation at `price_usd` and
+    /// `threshold_bps`, by the exposure measured for the screen.
+    fn clears(&self, i: usize, price_usd: f64, threshold_bps: u16) -> bool {
+        self.exposure.as_ref().is_some_and(|exposure| {
+            let riskiest = exposure.per_position[i];
+            Screen { riskiest }.passes(price_usd, threshold_bps)
+        })
     }
 
-    /// With no liquidation waiting out its delay: a collateral price (USD)
-    /// above which the screen passes at `threshold_bps`, so ticks priced
-    /// above it leave the book alone. A little above the exact edge.
-    pub fn screen_floor(
+    /// Debt per collateral token of each position (USD), cached while the
+    /// debt price and borrow index stay the same.
+    fn exposure(
         &mut self,
         collateral: &Reserve,
         debt: &Reserve,
         debt_price: &OraclePrice,
-        threshold_bps: u16,
-    ) -> Result<Option<f64>> {
-        if self.borrowers.iter().any(|b| b.due.is_some()) {
-            return Ok(None);
+    ) -> &Exposure {
+        let index = I80F48::from(debt.lending.borrow_index);
+        let fresh = self
+            .exposure
+            .as_ref()
+            .is_some_and(|e| e.debt_price == debt_price.price && e.borrow_index == index);
+        if !fresh {
+            let per_position = self
+                .borrowers
+                .iter()
+                .map(|b| exposure_of(&b.position, collateral, debt, debt_price))
+                .collect::<Vec<f64>>();
+            self.exposure = Some(Exposure {
+                riskiest: riskiest_of(&per_position),
+                per_position,
+                debt_price: debt_price.price,
+                borrow_index: index,
+            });
         }
-        let riskiest = self.riskiest(collateral, debt, debt_price)?;
-        let share = f64::from(threshold_bps) / 10_000.0 * (1.0 - SCREEN_MARGIN);
-        Ok(Some(riskiest / share * (1.0 + 1e-9)))
+        self.exposure.as_ref().expect("measured above")
+    }
+
+    /// Measures position `i` again after it changed, when the rest of the
+    /// measure still holds (the same debt price and borrow index).
+    fn remeasure(
+        &mut self,
+        i: usize,
+        collateral: &Reserve,
+        debt: &Reserve,
+        debt_price: &OraclePrice,
+    ) {
+        let position = self.borrowers[i].position;
+        let index = I80F48::from(debt.lending.borrow_index);
+        if let Some(exposure) = self.exposure.as_mut() {
+            if exposure.debt_price == debt_price.price && exposure.borrow_index == index {
+                exposure.per_position[i] = exposure_of(&position, collateral, debt, debt_price);
+                exposure.riskiest = riskiest_of(&exposure.per_position);
+            }
+        }
     }
 
     /// When borrowers next borrow back up to their targets.
@@ -274,7 +365,8 @@ impl Book {
     }
 
     /// Liquidates on copies first: a liquidator only acts when the bonus
-    /// pays for the slippage of selling what it receives.
+    /// pays for the slippage of selling what it receives. Returns whether
+    /// it did.
     #[allow(clippy::too_many_arguments)]
     fn liquidate_one(
         &mut self,
@@ -285,7 +377,7 @@ impl Book {
         debt_price: &OraclePrice,
         now: i64,
         outcome: &mut TickOutcome,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let (mut position, mut collateral_after, mut debt_after) =
             (self.borrowers[i].position, *collateral, *debt);
         let result = liquidate(
@@ -301,7 +393,7 @@ impl Book {
         let done: LiquidationOutcome = match result {
             Ok(done) => done,
             // Healthy again, or a remainder the program calls dust: nothing to do.
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(false),
         };
         let decimals = (collateral.mint_decimals, debt.mint_decimals);
         let received_usd = usd(done.split.to_liquidator, decimals.0, collateral_price.price);
@@ -314,7 +406,7 @@ impl Book {
         );
         if received_usd * (1.0 - f64::from(slippage) / 10_000.0) <= repaid_usd {
             outcome.unprofitable += 1;
-            return Ok(());
+            return Ok(false);
         }
         self.borrowers[i].position = position;
         self.borrowers[i].due = None;
@@ -324,7 +416,7 @@ impl Book {
         outcome.repaid_usd += repaid_usd;
         outcome.bonus_paid_usd += received_usd - repaid_usd;
         outcome.bad_debt_usd += usd(done.deficit, decimals.1, debt_price.price);
-        Ok(())
+        Ok(true)
     }
 
     /// Borrows back up to the target share of the max LTV; a position
@@ -343,21 +435,34 @@ impl Book {
         let spot = collateral_price.collateral_price().to_num::<f64>();
         if position.collateral_amount == 0 {
             let tokens = borrower.size_usd / spot;
-            let amount = (tokens * 10f64.powi(collateral.mint_decimals.into())).floor() as u64;
+            let amount = (tokens * scale(collateral.mint_decimals)).floor() as u64;
             position.collateral_amount = amount;
             collateral.lending.total_collateral += amount;
+        }
+        let owed = lending::position_debt(debt, position).map_err(program)?;
+        let max_ltv = f64::from(collateral.calibrated.max_ltv_bps) / 10_000.0;
+        let unit = scale(debt.mint_decimals);
+        let debt_usd_per_token = debt_price.debt_price().to_num::<f64>();
+        // Most borrowers are at their target: a bound in floats, wider than
+        // any rounding of the exact values, shows when less than one whole
+        // token is wanted without computing them.
+        let collateral_at_most = position.collateral_amount as f64
+            / scale(collateral.mint_decimals)
+            * spot
+            * (1.0 + RELEVER_MARGIN);
+        let owed_at_least = owed as f64 / unit * debt_usd_per_token * (1.0 - RELEVER_MARGIN);
+        let wanted_at_most = collateral_at_most * max_ltv * borrower.target - owed_at_least;
+        if wanted_at_most < debt_usd_per_token * (1.0 - RELEVER_MARGIN) {
+            return Ok(0.0);
         }
         let collateral_usd = usd(
             position.collateral_amount,
             collateral.mint_decimals,
             collateral_price.collateral_price(),
         );
-        let owed = lending::position_debt(debt, position).map_err(program)?;
         let owed_usd = usd(owed, debt.mint_decimals, debt_price.debt_price());
-        let max_ltv = f64::from(collateral.calibrated.max_ltv_bps) / 10_000.0;
         let wanted_usd = collateral_usd * max_ltv * borrower.target - owed_usd;
-        let unit = 10f64.powi(debt.mint_decimals.into());
-        let amount = (wanted_usd / debt_price.debt_price().to_num::<f64>() * unit).floor();
+        let amount = (wanted_usd / debt_usd_per_token * unit).floor();
         if amount < unit {
             return Ok(0.0);
         }
@@ -385,7 +490,6 @@ impl Book {
     /// Debt owed by the whole book, USD.
     pub fn debt_usd(&self, debt: &Reserve, debt_price: &OraclePrice) -> f64 {
         let borrowed: I80F48 = debt.lending.borrowed_amount.into();
-        borrowed.to_num::<f64>() / 10f64.powi(debt.mint_decimals.into())
-            * debt_price.price.to_num::<f64>()
+        borrowed.to_num::<f64>() / scale(debt.mint_decimals) * debt_price.price.to_num::<f64>()
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// One step, in display units.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Step {
     /// Unix seconds.
     pub time: i64,
@@ -61,20 +61,87 @@ pub fn percentile(values: &mut [f64], q: f64) -> f64 {
     values[rank - 1]
 }
 
+/// Time-weighted figures of the threshold path: each step weighs its
+/// threshold and max LTV for the time until the next step. Whole seconds,
+/// so sums are exact in any order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathWeights {
+    pub lt_min_bps: u16,
+    pub lt_max_bps: u16,
+    pub total_secs: i64,
+    pub max_ltv_bps_secs: i64,
+    pub at_min_secs: i64,
+    pub at_max_secs: i64,
+    pub min_max_ltv_bps: u16,
+    /// The last step's max LTV: the mean when no time passed.
+    pub last_max_ltv_bps: u16,
+}
+
+impl PathWeights {
+    pub fn new(lt_min_bps: u16, lt_max_bps: u16) -> Self {
+        Self {
+            lt_min_bps,
+            lt_max_bps,
+            total_secs: 0,
+            max_ltv_bps_secs: 0,
+            at_min_secs: 0,
+            at_max_secs: 0,
+            min_max_ltv_bps: u16::MAX,
+            last_max_ltv_bps: 0,
+        }
+    }
+
+    /// A step at `threshold_bps` and `max_ltv_bps` that lasts `seconds`.
+    pub fn weigh(&mut self, threshold_bps: u16, max_ltv_bps: u16, seconds: i64) {
+        self.total_secs += seconds;
+        self.max_ltv_bps_secs += i64::from(max_ltv_bps) * seconds;
+        if threshold_bps <= self.lt_min_bps {
+            self.at_min_secs += seconds;
+        }
+        if threshold_bps >= self.lt_max_bps {
+            self.at_max_secs += seconds;
+        }
+    }
+
+    /// A step's max LTV, for the lowest one offered.
+    pub fn offer(&mut self, max_ltv_bps: u16) {
+        self.min_max_ltv_bps = self.min_max_ltv_bps.min(max_ltv_bps);
+        self.last_max_ltv_bps = max_ltv_bps;
+    }
+
+    fn write_to(&self, m: &mut RunMetrics) {
+        let total = self.total_secs.max(1) as f64;
+        m.min_max_ltv_bps = self.min_max_ltv_bps;
+        m.avg_max_ltv_bps = if self.total_secs == 0 {
+            f64::from(self.last_max_ltv_bps)
+        } else {
+            self.max_ltv_bps_secs as f64 / total
+        };
+        m.time_at_lt_min_pct = 100.0 * self.at_min_secs as f64 / total;
+        m.time_at_lt_max_pct = 100.0 * self.at_max_secs as f64 / total;
+    }
+}
+
+/// What the weight of the next step needs from the last one.
+#[derive(Debug, Clone, Copy)]
+struct Previous {
+    time: i64,
+    threshold_bps: u16,
+    max_ltv_bps: u16,
+}
+
 /// Builds `RunMetrics` one step at a time, without keeping the steps:
-/// sweeps over millions of ticks only keep what is not zero. Time weights
-/// are whole seconds and sums of them are exact, so a quiet stretch added
-/// at once counts exactly as its steps one by one.
+/// sweeps over millions of ticks only keep what is not zero. Either it
+/// weighs every step itself, or (`events_only`) a sweep pushes only the
+/// steps where something happened, counts the others in bulk
+/// (`push_quiet`), and hands in the weights of the threshold path at the
+/// end (`finish_with`).
 pub struct Accumulator {
-    lt_min_bps: u16,
-    lt_max_bps: u16,
     window_secs: i64,
     metrics: RunMetrics,
-    previous: Option<Step>,
-    total_secs: i64,
-    max_ltv_bps_secs: i128,
-    at_min_secs: i64,
-    at_max_secs: i64,
+    /// `None` when the weights come from the threshold path.
+    weights: Option<(PathWeights, Option<Previous>)>,
+    last_time: Option<i64>,
     /// Bad debt of the steps inside the current window, oldest first.
     window: std::collections::VecDeque<(i64, f64)>,
     running_loss: f64,
@@ -86,20 +153,21 @@ pub struct Accumulator {
 
 impl Accumulator {
     pub fn new(lt_min_bps: u16, lt_max_bps: u16, window_secs: i64) -> Self {
+        let mut accumulator = Self::events_only(window_secs);
+        accumulator.weights = Some((PathWeights::new(lt_min_bps, lt_max_bps), None));
+        accumulator
+    }
+
+    /// For a run whose path weights are computed apart.
+    pub fn events_only(window_secs: i64) -> Self {
         Self {
-            lt_min_bps,
-            lt_max_bps,
             window_secs,
             metrics: RunMetrics {
-                min_max_ltv_bps: u16::MAX,
                 window_days: window_secs as f64 / 86_400.0,
                 ..RunMetrics::default()
             },
-            previous: None,
-            total_secs: 0,
-            max_ltv_bps_secs: 0,
-            at_min_secs: 0,
-            at_max_secs: 0,
+            weights: None,
+            last_time: None,
             window: std::collections::VecDeque::new(),
             running_loss: 0.0,
             losses: Vec::new(),
@@ -108,11 +176,23 @@ impl Accumulator {
     }
 
     pub fn push(&mut self, step: &Step) {
-        // Each step counts for the time until the next one.
-        if let Some(previous) = self.previous {
-            self.weigh(&previous, step.time - previous.time);
+        if let Some((weights, previous)) = &mut self.weights {
+            // Each step counts for the time until the next one.
+            if let Some(previous) = previous {
+                weights.weigh(
+                    previous.threshold_bps,
+                    previous.max_ltv_bps,
+                    step.time - previous.time,
+                );
+            }
+            weights.offer(step.max_ltv_bps);
+            *previous = Some(Previous {
+                time: step.time,
+                threshold_bps: step.threshold_bps,
+                max_ltv_bps: step.max_ltv_bps,
+            });
         }
-        self.previous = Some(*step);
+        self.last_time = Some(step.time);
         let m = &mut self.metrics;
         m.steps += 1;
         m.bad_debt_usd += step.bad_debt_usd;
@@ -121,7 +201,6 @@ impl Accumulator {
         m.liquidated_usd += step.repaid_usd;
         m.bonus_paid_usd += step.bonus_paid_usd;
         m.unprofitable_liquidations += u64::from(step.unprofitable);
-        m.min_max_ltv_bps = m.min_max_ltv_bps.min(step.max_ltv_bps);
         m.borrowed_usd += step.borrowed_usd;
         if step.bad_debt_usd != 0.0 {
             self.running_loss += step.bad_debt_usd;
@@ -131,24 +210,15 @@ impl Accumulator {
         self.count_loss(1);
     }
 
-    /// Steps at `times` that change nothing but the time: the same
-    /// threshold, max LTV and debt as the last step, no liquidation, no
-    /// borrowing. Equal to pushing each of them.
+    /// Steps at `times` (ascending, after the last pushed one) where
+    /// nothing happened: no liquidation, no borrowing, the same debt. For
+    /// an events-only run, equal to pushing each of them.
     pub fn push_quiet(&mut self, times: &[i64]) {
-        let (Some(previous), Some(&last)) = (self.previous, times.last()) else {
+        debug_assert!(self.weights.is_none(), "quiet steps carry no weights");
+        let Some(&last) = times.last() else {
             return;
         };
-        self.weigh(&previous, last - previous.time);
-        self.previous = Some(Step {
-            time: last,
-            liquidations: 0,
-            repaid_usd: 0.0,
-            bonus_paid_usd: 0.0,
-            bad_debt_usd: 0.0,
-            unprofitable: 0,
-            borrowed_usd: 0.0,
-            ..previous
-        });
+        self.last_time = Some(last);
         self.metrics.steps += times.len();
         // Window sums only change as old losses leave the window.
         let mut from = 0;
@@ -186,20 +256,13 @@ impl Accumulator {
         }
         let loss = self.running_loss.max(0.0);
         if loss > 0.0 {
-            self.losses.push((loss, steps));
+            match self.losses.last_mut() {
+                // Steps in a row with the same sum share an entry.
+                Some((last, count)) if *last == loss => *count += steps,
+                _ => self.losses.push((loss, steps)),
+            }
         } else {
             self.zero_losses += steps;
-        }
-    }
-
-    fn weigh(&mut self, step: &Step, seconds: i64) {
-        self.total_secs += seconds;
-        self.max_ltv_bps_secs += i128::from(step.max_ltv_bps) * i128::from(seconds);
-        if step.threshold_bps <= self.lt_min_bps {
-            self.at_min_secs += seconds;
-        }
-        if step.threshold_bps >= self.lt_max_bps {
-            self.at_max_secs += seconds;
         }
     }
 
@@ -225,21 +288,19 @@ impl Accumulator {
         0.0
     }
 
-    pub fn finish(mut self) -> RunMetrics {
-        let Some(last) = self.previous else {
+    pub fn finish(self) -> RunMetrics {
+        let weights = self.weights.map(|(weights, _)| weights);
+        self.finish_with(weights.expect("an accumulator that weighs its steps"))
+    }
+
+    /// The metrics with the weights of the threshold path.
+    pub fn finish_with(mut self, weights: PathWeights) -> RunMetrics {
+        if self.last_time.is_none() {
             return RunMetrics::default();
-        };
+        }
         let (p95, p99) = (self.loss_quantile(0.95), self.loss_quantile(0.99));
-        let total = self.total_secs.max(1) as f64;
         let m = &mut self.metrics;
-        // With no time to weigh, the last step's own values count.
-        m.avg_max_ltv_bps = if self.total_secs == 0 {
-            f64::from(last.max_ltv_bps)
-        } else {
-            self.max_ltv_bps_secs as f64 / total
-        };
-        m.time_at_lt_min_pct = 100.0 * self.at_min_secs as f64 / total;
-        m.time_at_lt_max_pct = 100.0 * self.at_max_secs as f64 / total;
+        weights.write_to(m);
         m.loss_p95_usd = p95;
         m.loss_p99_usd = p99;
         m.bad_debt_bps_of_peak_debt = if m.peak_debt_usd > 0.0 {
@@ -305,23 +366,38 @@ mod tests {
     }
 
     #[test]
-    fn a_quiet_stretch_counts_as_its_steps() {
+    fn quiet_steps_and_path_weights_count_as_the_same_steps_one_by_one() {
         let mut steps: Vec<Step> = (0..50).map(|i| step(i * 10, 0.0)).collect();
         steps[3].bad_debt_usd = 2.0;
         steps[20].bad_debt_usd = 1.0;
-        steps[21].threshold_bps = 7_000;
+        // The threshold (and max LTV) moves in both directions and stays a
+        // while at each bound.
+        for (i, s) in steps.iter_mut().enumerate().take(20).skip(4) {
+            s.threshold_bps = [7_000, 7_200, 9_000, 9_000, 8_100][i % 5];
+            s.max_ltv_bps = s.threshold_bps - 500;
+        }
         let one_by_one = summarise(&steps, 7_000, 9_000, 95);
-        let mut bulk = Accumulator::new(7_000, 9_000, 95);
+        let mut weights = PathWeights::new(7_000, 9_000);
+        for pair in steps.windows(2) {
+            weights.weigh(
+                pair[0].threshold_bps,
+                pair[0].max_ltv_bps,
+                pair[1].time - pair[0].time,
+            );
+        }
+        steps.iter().for_each(|s| weights.offer(s.max_ltv_bps));
+        let mut events = Accumulator::events_only(95);
         for s in &steps[..4] {
-            bulk.push(s);
+            events.push(s);
         }
         let quiet: Vec<i64> = steps[4..20].iter().map(|s| s.time).collect();
-        bulk.push_quiet(&quiet);
+        events.push_quiet(&quiet);
         for s in &steps[20..] {
-            bulk.push(s);
+            events.push(s);
         }
-        assert_eq!(bulk.finish(), one_by_one);
+        assert_eq!(events.finish_with(weights), one_by_one);
         assert!(one_by_one.loss_p95_usd > 0.0);
+        assert!(one_by_one.time_at_lt_min_pct > 0.0 && one_by_one.time_at_lt_max_pct > 0.0);
     }
 
     #[test]

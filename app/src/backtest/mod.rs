@@ -136,7 +136,9 @@ pub fn run(
 
 /// `run`, with the collateral refreshed from paths shared between
 /// candidates when `shared` is given (see `kernel`); the results are the
-/// same either way.
+/// same either way. With shared paths and the debt at $1, the book only
+/// runs at its events; steps between them, when kept, come from the
+/// threshold path.
 pub fn run_with(
     path: &[Tick],
     debt_path: Option<&[Tick]>,
@@ -154,21 +156,25 @@ pub fn run_with(
     let mut debt: Reserve = replay::listed_reserve(&setup.debt, start);
     // Suppliers far larger than the book: liquidity never limits it.
     debt.lending.available_liquidity = u64::MAX / 4;
-    let candidate = shared.map(|shared| kernel::CandidateRefresh::new(shared, &collateral));
+    let traced = shared.map(|shared| (shared, kernel::ThresholdPath::trace(shared, &collateral)));
+    // Only the book's events are replayed, the rest counted in bulk; a
+    // debt path moves the book at every tick.
+    let by_events = traced.is_some() && debt_path.is_none();
     let mut book = book::Book::new(setup.book.clone(), setup.rules);
     let mut steps = Vec::with_capacity(if keep_steps { path.len() } else { 0 });
-    let mut accumulator = metrics::Accumulator::new(
-        spec.bounds.lt_min_bps,
-        spec.bounds.lt_max_bps,
-        setup.window_secs,
-    );
+    let (lt_min_bps, lt_max_bps) = (spec.bounds.lt_min_bps, spec.bounds.lt_max_bps);
+    let mut accumulator = if by_events {
+        metrics::Accumulator::events_only(setup.window_secs)
+    } else {
+        metrics::Accumulator::new(lt_min_bps, lt_max_bps, setup.window_secs)
+    };
     let mut cursor = 0;
     let mut debt_price = None;
     let mut index = 0;
     while index < path.len() {
         let tick = &path[index];
-        let collateral_price = match &candidate {
-            Some(candidate) => candidate.refresh(&mut collateral, index, tick.time)?,
+        let collateral_price = match &traced {
+            Some((shared, threshold_path)) => threshold_path.apply(shared, &mut collateral, index),
             None => replay::refresh(&mut collateral, tick.price, tick.time)?,
         };
         // A debt asset held at $1 needs its price read once: liquidation and
@@ -186,9 +192,10 @@ pub fn run_with(
             tick.time,
         )?;
         let state = &collateral.calibrated;
-        // Volatility is for charts; its square root is not free.
+        // Volatility is for charts; its square root is not free (with
+        // shared paths it is filled in at the end, in parallel).
         let sigma = |variance: risk_engine::state::WrappedI80F48| {
-            if keep_steps {
+            if keep_steps && traced.is_none() {
                 annualised_sigma_bps(variance.into())
             } else {
                 0
@@ -213,27 +220,30 @@ pub fn run_with(
         if keep_steps {
             steps.push(step);
         }
-        // A sweep jumps over ticks where only the clock moves (see kernel).
-        if let (Some(candidate), false, None) = (&candidate, keep_steps, debt_path) {
-            if !candidate.at_a_bound(&collateral) {
-                index += 1;
-                continue;
-            }
-            let threshold = collateral.calibrated.liquidation_threshold_bps;
-            let floor = book.screen_floor(&collateral, &debt, &debt_price, threshold)?;
-            let quiet = floor
-                .zip(book.next_relever())
-                .and_then(|(floor, until)| candidate.quiet_until(&collateral, index, floor, until));
-            if let Some(end) = quiet {
-                candidate.skip_to(&mut collateral, end - 1);
-                accumulator.push_quiet(&candidate.times()[index + 1..end]);
-                index = end;
-                continue;
+        index += 1;
+        if let (true, Some((shared, threshold_path))) = (by_events, &traced) {
+            let screen = book.screen(&collateral, &debt, &debt_price);
+            if let (Some(screen), Some(until)) = (screen, book.next_relever()) {
+                let next = threshold_path.next_event(shared, index, until, &screen);
+                accumulator.push_quiet(&shared.prices.times[index..next]);
+                if keep_steps {
+                    steps.extend(quiet_steps(threshold_path, &path[index..next], index, step));
+                }
+                index = next;
             }
         }
-        index += 1;
     }
-    let metrics = accumulator.finish();
+    if let (Some((shared, _)), true) = (&traced, keep_steps) {
+        use rayon::prelude::*;
+        steps.par_iter_mut().enumerate().for_each(|(index, step)| {
+            step.sigma_fast_bps_per_year = annualised_sigma_bps(shared.fast[index]);
+            step.sigma_slow_bps_per_year = annualised_sigma_bps(shared.slow[index]);
+        });
+    }
+    let metrics = match (&traced, by_events) {
+        (Some((_, threshold_path)), true) => accumulator.finish_with(threshold_path.weights),
+        _ => accumulator.finish(),
+    };
     Ok(Run {
         threshold,
         metrics,
@@ -241,15 +251,62 @@ pub fn run_with(
     })
 }
 
-/// The dynamic threshold and each static one on the same path.
+/// The steps of `ticks` (from tick `from` on) after `last`, where only the
+/// clock and the threshold move: nothing liquidated or borrowed, the same
+/// debt.
+fn quiet_steps<'a>(
+    threshold_path: &'a kernel::ThresholdPath,
+    ticks: &'a [Tick],
+    from: usize,
+    last: Step,
+) -> impl Iterator<Item = Step> + 'a {
+    let thresholds = threshold_path.each(from, from + ticks.len());
+    thresholds
+        .zip(ticks)
+        .map(move |((threshold_bps, max_ltv_bps), tick)| Step {
+            time: tick.time,
+            price_usd: tick.price,
+            threshold_bps,
+            max_ltv_bps,
+            liquidations: 0,
+            repaid_usd: 0.0,
+            bonus_paid_usd: 0.0,
+            bad_debt_usd: 0.0,
+            unprofitable: 0,
+            borrowed_usd: 0.0,
+            ..last
+        })
+}
+
+/// The dynamic threshold and each static one on the same path, in
+/// parallel, on paths shared between them (statics pin the threshold but
+/// keep the calibration, bonus and slippage of the dynamic set).
 pub fn compare(
     path: &[Tick],
     debt_path: Option<&[Tick]>,
     setup: &Setup,
     statics: &[u16],
 ) -> Result<Vec<Run>> {
-    std::iter::once(Threshold::Dynamic)
+    let prices = kernel::PricePath::new(path, &setup.collateral)?;
+    compare_on(&prices, path, debt_path, setup, statics)
+}
+
+/// `compare` on prices already read.
+pub fn compare_on(
+    prices: &kernel::PricePath,
+    path: &[Tick],
+    debt_path: Option<&[Tick]>,
+    setup: &Setup,
+    statics: &[u16],
+) -> Result<Vec<Run>> {
+    use rayon::prelude::*;
+    let prepared = kernel::PreparedPaths::new(prices, &setup.collateral)?;
+    let shared = prepared.shared(prices);
+    let thresholds: Vec<Threshold> = std::iter::once(Threshold::Dynamic)
         .chain(statics.iter().map(|bps| Threshold::Static(*bps)))
-        .map(|threshold| run(path, debt_path, setup, threshold, true))
+        .collect();
+    thresholds
+        .par_iter()
+        .map(|threshold| run_with(path, debt_path, setup, *threshold, true, Some(&shared)))
         .collect()
 }

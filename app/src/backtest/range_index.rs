@@ -2,7 +2,8 @@
 //! minima and maxima of blocks of 64 values let a search jump over whole
 //! blocks that cannot hold the answer.
 
-const BLOCK: usize = 64;
+/// Values per block.
+pub const BLOCK: usize = 64;
 
 pub struct RangeIndex<T> {
     values: Vec<T>,
@@ -36,6 +37,11 @@ impl<T: Copy + PartialOrd> RangeIndex<T> {
         &self.values
     }
 
+    /// The least value of each block of `BLOCK` values.
+    pub fn block_minima(&self) -> &[T] {
+        &self.minima
+    }
+
     /// The first index in `from..end` whose value is at least `bound`.
     pub fn first_at_least(&self, from: usize, end: usize, bound: T) -> Option<usize> {
         self.first(from, end, |v| v >= bound, |_, max| max >= bound)
@@ -49,6 +55,16 @@ impl<T: Copy + PartialOrd> RangeIndex<T> {
     /// The first index in `from..end` whose value is at most `bound`.
     pub fn first_at_most(&self, from: usize, end: usize, bound: T) -> Option<usize> {
         self.first(from, end, |v| v <= bound, |min, _| min <= bound)
+    }
+
+    /// The first index in `from..end` whose value is outside `low..=high`.
+    pub fn first_outside(&self, from: usize, end: usize, low: T, high: T) -> Option<usize> {
+        self.first(
+            from,
+            end,
+            |v| v < low || v > high,
+            |min, max| min < low || max > high,
+        )
     }
 
     fn first(
@@ -94,6 +110,12 @@ mod tests {
                     assert_eq!(index.first_at_least(from, end, bound), scan_at_least);
                     assert_eq!(index.first_below(from, end, bound), scan_below);
                     assert_eq!(index.first_at_most(from, end, bound), scan_at_most);
+                    let scan_outside =
+                        (from..end_in).find(|&i| values[i] < bound || values[i] > bound + 300);
+                    assert_eq!(
+                        index.first_outside(from, end, bound, bound + 300),
+                        scan_outside
+                    );
                 }
             }
         }

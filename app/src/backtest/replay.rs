@@ -13,6 +13,9 @@ use crate::client::pyth::PythPrice;
 use crate::config::resolve::program_reason;
 use crate::config::ReserveSpec;
 
+/// The poster of replayed price updates, which the program does not read.
+const REPLAY_POSTER: Pubkey = Pubkey::new_from_array([9; 32]);
+
 /// Pyth exponent used for replayed prices: 10^-8 USD, as Pyth's USD feeds.
 pub const PRICE_EXPONENT: i32 = -8;
 
@@ -41,7 +44,7 @@ pub fn oracle_price(reserve: &Reserve, price_usd: f64, time: i64) -> Result<Orac
         PRICE_EXPONENT,
         time,
     )
-    .to_update();
+    .to_update_by(REPLAY_POSTER);
     load_price(&update, &reserve.oracle, time).map_err(|error| anyhow!(program_reason(&error)))
 }
 

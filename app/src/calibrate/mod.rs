@@ -3,18 +3,20 @@
 //! the program's own code, and recommends the set with zero bad debt and
 //! the most capital offered to borrowers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use fixed::types::I80F48;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::backtest::kernel::{SharedPaths, TargetTable, VariancePath};
-use crate::backtest::range_index::RangeIndex;
+use crate::backtest::kernel::{
+    ewma_path, sigma_path, table_key, target_path, PricePath, ReferencePath, SharedPaths,
+    TargetTable,
+};
 use crate::backtest::{self, RunMetrics, Setup, Threshold};
 use crate::history::Tick;
-use risk_engine::calibration::slippage_now_bps;
+use risk_engine::math::threshold::ThresholdLimits;
 
 pub mod grid;
 pub mod report;
@@ -60,137 +62,224 @@ pub struct Recommendation {
     pub zero_bad_debt: bool,
 }
 
-/// Per history, what candidates share: variance paths by half-life pair,
-/// and `sigma × sqrt(T)` by pair and horizon.
-struct Shared {
-    variance: HashMap<(u32, u32), VariancePath>,
-    sigma: HashMap<(u32, u32, u32), RangeIndex<I80F48>>,
-}
-
 /// Target tables by (bonus, slippage), shared by every history.
 fn target_tables(setup: &Setup, candidates: &[Candidate]) -> HashMap<(u16, u16), TargetTable> {
     let mut keys: Vec<(u16, u16)> = candidates
         .iter()
-        .map(|c| {
-            let spec = c.apply(&setup.collateral);
-            let reserve = backtest::replay::listed_reserve(&spec, 0);
-            (
-                reserve.calibrated.liquidation_bonus_bps,
-                slippage_now_bps(&reserve, 0),
-            )
-        })
+        .map(|c| table_key(&c.apply(&setup.collateral)))
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    keys.par_iter()
-        .map(|&(bonus, slippage)| ((bonus, slippage), TargetTable::new(bonus, slippage)))
+    keys.into_iter()
+        .map(|(bonus, slippage)| ((bonus, slippage), TargetTable::new(bonus, slippage)))
         .collect()
 }
 
-fn shared(history: &History, setup: &Setup, candidates: &[Candidate]) -> Result<Shared> {
-    let mut pairs: Vec<(u32, u32)> = candidates
-        .iter()
-        .map(|c| {
-            (
-                c.calibration.fast_half_life_secs,
-                c.calibration.slow_half_life_secs,
-            )
-        })
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let variance = pairs
-        .par_iter()
-        .map(|&(fast, slow)| {
-            let mut spec = setup.collateral.clone();
-            spec.calibration.fast_half_life_secs = fast;
-            spec.calibration.slow_half_life_secs = slow;
-            VariancePath::new(&history.path, &spec).map(|path| ((fast, slow), path))
-        })
-        .collect::<Result<HashMap<_, _>>>()?;
-    let mut keys: Vec<(u32, u32, u32)> = candidates
-        .iter()
-        .map(|c| {
-            (
-                c.calibration.fast_half_life_secs,
-                c.calibration.slow_half_life_secs,
-                c.calibration.horizon_secs,
-            )
-        })
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let sigma = keys
-        .par_iter()
-        .map(|&(fast, slow, horizon)| {
-            variance[&(fast, slow)]
-                .sigma_over(horizon)
-                .map(|s| ((fast, slow, horizon), s))
-        })
-        .collect::<Result<HashMap<_, _>>>()?;
-    Ok(Shared { variance, sigma })
+/// Candidates that share a `sigma × sqrt(T)` path (half-lives, horizon),
+/// then a target path (`z`, bonus, slippage): indexes into the candidates.
+type Groups = BTreeMap<(u32, u32, u32), BTreeMap<(u32, u16, u16), Vec<usize>>>;
+
+fn groups(setup: &Setup, candidates: &[Candidate]) -> Groups {
+    let mut groups = Groups::new();
+    for (index, candidate) in candidates.iter().enumerate() {
+        let c = candidate.calibration;
+        let (bonus, slippage) = table_key(&candidate.apply(&setup.collateral));
+        groups
+            .entry((c.fast_half_life_secs, c.slow_half_life_secs, c.horizon_secs))
+            .or_default()
+            .entry((c.quantile_z_milli, bonus, slippage))
+            .or_default()
+            .push(index);
+    }
+    groups
 }
 
 /// Runs every candidate over every history; `on_done` is called once per
-/// finished candidate (from any thread), for progress.
+/// finished run of a candidate on a history (from any thread), for
+/// progress.
 pub fn sweep(
     histories: &[History],
     setup: &Setup,
     candidates: &[Candidate],
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<Scored>> {
-    let shared: Vec<Shared> = histories
+    let prices = read_prices(histories, setup)?;
+    sweep_on(histories, &prices, setup, candidates, on_done)
+}
+
+/// Each history's prices as the collateral reserve reads them, which
+/// every candidate and the report's runs share.
+pub fn read_prices(histories: &[History], setup: &Setup) -> Result<Vec<PricePath>> {
+    histories
         .iter()
-        .map(|history| self::shared(history, setup, candidates))
-        .collect::<Result<_>>()?;
-    let tables = target_tables(setup, candidates);
-    candidates
-        .par_iter()
-        .map(|candidate| {
-            let scored = score_shared(histories, &shared, &tables, setup, candidate);
-            on_done();
-            scored
+        .map(|history| {
+            if history.path.len() < 2 {
+                bail!("{}: the price path has fewer than 2 prices", history.name);
+            }
+            PricePath::new(&history.path, &setup.collateral)
         })
         .collect()
 }
 
-fn score_shared(
+/// `sweep` on prices already read (`read_prices`).
+pub fn sweep_on(
     histories: &[History],
-    shared: &[Shared],
+    prices: &[PricePath],
+    setup: &Setup,
+    candidates: &[Candidate],
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<Scored>> {
+    let tables = target_tables(setup, candidates);
+    let groups = groups(setup, candidates);
+    let mut per_candidate: Vec<Vec<RunMetrics>> = vec![Vec::new(); candidates.len()];
+    for (history, prices) in histories.iter().zip(prices) {
+        let metrics = sweep_history(
+            history, prices, setup, candidates, &groups, &tables, on_done,
+        )?;
+        for (runs, metrics) in per_candidate.iter_mut().zip(metrics) {
+            runs.push(metrics);
+        }
+    }
+    Ok(candidates
+        .iter()
+        .zip(per_candidate)
+        .map(|(candidate, per_history)| scored(candidate, per_history))
+        .collect())
+}
+
+/// Every candidate on one history, in candidate order. Shared paths are
+/// built as their groups come up and dropped after them, so memory holds
+/// only the groups in flight.
+fn sweep_history(
+    history: &History,
+    prices: &PricePath,
+    setup: &Setup,
+    candidates: &[Candidate],
+    groups: &Groups,
     tables: &HashMap<(u16, u16), TargetTable>,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<RunMetrics>> {
+    let (fast, slow) = variance_paths(prices, groups)?;
+    let runs: Vec<Vec<(usize, RunMetrics)>> = groups
+        .par_iter()
+        .map(|(&(fast_half_life, slow_half_life, horizon), by_target)| {
+            let (fast, slow) = (&fast[&fast_half_life], &slow[&slow_half_life]);
+            let sigma = sigma_path(fast, slow, horizon)?;
+            let runs: Vec<Vec<(usize, RunMetrics)>> = by_target
+                .par_iter()
+                .map(|(&(z, bonus, slippage), members)| {
+                    let targets = target_path(&sigma, z, &tables[&(bonus, slippage)])?;
+                    let shared = SharedPaths {
+                        prices,
+                        fast,
+                        slow,
+                        targets: &targets,
+                        reference: None,
+                    };
+                    sweep_target_group(history, setup, candidates, members, &shared, on_done)
+                })
+                .collect::<Result<_>>()?;
+            Ok(runs.concat())
+        })
+        .collect::<Result<_>>()?;
+    let mut metrics = vec![RunMetrics::default(); candidates.len()];
+    for (index, run) in runs.into_iter().flatten() {
+        metrics[index] = run;
+    }
+    Ok(metrics)
+}
+
+/// The variance estimates of every fast and every slow half-life swept.
+type ByHalfLife = HashMap<u32, Vec<I80F48>>;
+
+fn variance_paths(prices: &PricePath, groups: &Groups) -> Result<(ByHalfLife, ByHalfLife)> {
+    let half_lives =
+        |pick: fn(&(u32, u32, u32)) -> u32| -> BTreeSet<u32> { groups.keys().map(pick).collect() };
+    let paths = |half_lives: BTreeSet<u32>, listed: I80F48| -> Result<ByHalfLife> {
+        half_lives
+            .into_par_iter()
+            .map(|half_life| ewma_path(prices, half_life, listed).map(|path| (half_life, path)))
+            .collect()
+    };
+    let (fast, slow) = rayon::join(
+        || paths(half_lives(|key| key.0), prices.listed_fast),
+        || paths(half_lives(|key| key.1), prices.listed_slow),
+    );
+    Ok((fast?, slow?))
+}
+
+/// The candidates of one target group: those of each pair of rate limits
+/// follow one reference trace.
+fn sweep_target_group(
+    history: &History,
+    setup: &Setup,
+    candidates: &[Candidate],
+    members: &[usize],
+    shared: &SharedPaths,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<(usize, RunMetrics)>> {
+    let listed = backtest::replay::listed_reserve(&setup.collateral, history.path[0].time);
+    let runs: Vec<Vec<(usize, RunMetrics)>> = by_rates(candidates, members)
+        .par_iter()
+        .map(|(limits, members)| {
+            let reference = ReferencePath::trace(shared, *limits, &listed);
+            let shared = SharedPaths {
+                reference: Some(&reference),
+                ..*shared
+            };
+            members
+                .par_iter()
+                .map(|&index| {
+                    let metrics = run_candidate(history, setup, &candidates[index], &shared)?;
+                    on_done();
+                    Ok((index, metrics))
+                })
+                .collect()
+        })
+        .collect::<Result<_>>()?;
+    Ok(runs.concat())
+}
+
+/// Members of a target group by rate limits, each with the widest bounds
+/// among them: the limits of the reference they follow.
+fn by_rates(candidates: &[Candidate], members: &[usize]) -> Vec<(ThresholdLimits, Vec<usize>)> {
+    let mut groups: BTreeMap<(u16, u16), (ThresholdLimits, Vec<usize>)> = BTreeMap::new();
+    for &index in members {
+        let b = candidates[index].bounds;
+        let rates = (b.max_tighten_bps_per_hour, b.max_loosen_bps_per_hour);
+        let (limits, members) = groups.entry(rates).or_insert((
+            ThresholdLimits {
+                lt_min_bps: b.lt_min_bps,
+                lt_max_bps: b.lt_max_bps,
+                max_tighten_bps_per_hour: rates.0,
+                max_loosen_bps_per_hour: rates.1,
+            },
+            Vec::new(),
+        ));
+        limits.lt_min_bps = limits.lt_min_bps.min(b.lt_min_bps);
+        limits.lt_max_bps = limits.lt_max_bps.max(b.lt_max_bps);
+        members.push(index);
+    }
+    groups.into_values().collect()
+}
+
+fn run_candidate(
+    history: &History,
     setup: &Setup,
     candidate: &Candidate,
-) -> Result<Scored> {
+    shared: &SharedPaths,
+) -> Result<RunMetrics> {
     let mut candidate_setup = setup.clone();
     candidate_setup.collateral = candidate.apply(&setup.collateral);
-    let listed = backtest::replay::listed_reserve(&candidate_setup.collateral, 0);
-    let targets = &tables[&(
-        listed.calibrated.liquidation_bonus_bps,
-        slippage_now_bps(&listed, 0),
-    )];
-    let c = candidate.calibration;
-    let per_history = histories
-        .iter()
-        .zip(shared)
-        .map(|(history, shared)| {
-            let refresh = SharedPaths {
-                targets,
-                variance: &shared.variance[&(c.fast_half_life_secs, c.slow_half_life_secs)],
-                sigma: &shared.sigma
-                    [&(c.fast_half_life_secs, c.slow_half_life_secs, c.horizon_secs)],
-            };
-            backtest::run_with(
-                &history.path,
-                None,
-                &candidate_setup,
-                Threshold::Dynamic,
-                false,
-                Some(&refresh),
-            )
-            .map(|run| run.metrics)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(scored(candidate, per_history))
+    backtest::run_with(
+        &history.path,
+        None,
+        &candidate_setup,
+        Threshold::Dynamic,
+        false,
+        Some(shared),
+    )
+    .map(|run| run.metrics)
 }
 
 fn scored(candidate: &Candidate, per_history: Vec<RunMetrics>) -> Scored {

@@ -130,8 +130,10 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         bail!("no valid parameter set in the grid: check that lt_min <= lt_max, LT × (1 + bonus) <= 100 % and the buffer fits");
     }
     let started = Instant::now();
-    let progress = Progress::new("sweeping", "candidates", candidates.len(), !global.json);
-    let mut scored = calibrate::sweep(&histories, &setup, &candidates, &|| {
+    let runs = candidates.len() * histories.len();
+    let progress = Progress::new("sweeping", "candidate runs", runs, !global.json);
+    let prices = calibrate::read_prices(&histories, &setup)?;
+    let mut scored = calibrate::sweep_on(&histories, &prices, &setup, &candidates, &|| {
         progress.inc(String::new)
     })?;
     progress.finish();
@@ -161,7 +163,8 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         Some(recommendation) => {
             let mut best_setup = setup.clone();
             best_setup.collateral = recommendation.best.candidate.apply(&setup.collateral);
-            backtest::compare(
+            backtest::compare_on(
+                &prices[0],
                 &histories[0].path,
                 None,
                 &best_setup,

@@ -54,8 +54,15 @@ impl PythPrice {
 
     /// The decoded account, as the program sees it.
     pub fn to_update(&self) -> PriceUpdateV2 {
+        self.to_update_by(Pubkey::new_unique())
+    }
+
+    /// The decoded account as posted by `write_authority`, which the
+    /// program does not read: replays of millions of ticks pass one key
+    /// rather than draw a fresh one each.
+    pub fn to_update_by(&self, write_authority: Pubkey) -> PriceUpdateV2 {
         PriceUpdateV2 {
-            write_authority: Pubkey::new_unique(),
+            write_authority,
             verification_level: self.verification,
             price_message: PriceFeedMessage {
                 feed_id: self.feed_id,

@@ -136,6 +136,24 @@ fn a_thirty_percent_step_leaves_the_bad_debt_computed_by_hand() {
 }
 
 #[test]
+fn compared_runs_keep_the_steps_of_full_replays() {
+    // Hourly prices with crash days: the comparison replays the book at
+    // its events only and fills the steps between from the threshold path.
+    let minutes = riskctl::history::synthetic::minutes(200 * 1_440, 150.0, 11);
+    let path: Vec<Tick> = minutes.into_iter().step_by(60).collect();
+    let setup = backtest_setup(BookConfig::default());
+    let runs = backtest::compare(&path, None, &setup, &[7_500, 8_800]).unwrap();
+    for run in &runs {
+        let full = backtest::run(&path, None, &setup, run.threshold, true).unwrap();
+        assert_eq!(run.steps.len(), full.steps.len());
+        let first_difference = run.steps.iter().zip(&full.steps).position(|(a, b)| a != b);
+        assert_eq!(first_difference, None, "{}", run.threshold.label());
+        assert_eq!(run.metrics, full.metrics, "{}", run.threshold.label());
+    }
+    assert!(runs.iter().all(|r| r.metrics.liquidations > 0), "crash days liquidate");
+}
+
+#[test]
 fn the_dynamic_threshold_and_static_ones_share_the_path() {
     let path = step_crash(70.0);
     let runs = backtest::compare(&path, None, &four_borrowers(), &[7_500, 8_800]).unwrap();

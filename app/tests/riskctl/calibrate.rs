@@ -151,6 +151,36 @@ fn quiet_hours_skipped_by_a_sweep_count_as_if_replayed() {
     );
 }
 
+#[test]
+fn minute_candidates_that_share_a_reference_trace_give_exactly_their_full_replays() {
+    // Ten days of minutes around a crash day: candidates of one rate pair
+    // that differ only in bounds follow one reference trace of the widest
+    // bounds; a second rate pair has its own.
+    let setup = backtest_setup(BookConfig::default());
+    let minutes = riskctl::history::synthetic::minutes(100 * 1_440, 150.0, 5);
+    let history = History {
+        name: "minutes".into(),
+        path: minutes[90 * 1_440..].to_vec(),
+    };
+    let mut grid = Grid::single(&setup.collateral);
+    grid.horizon_secs = vec![43_200];
+    grid.lt_min_bps = vec![6_000, 7_000];
+    grid.lt_max_bps = vec![8_500, 9_000];
+    grid.max_tighten_bps_per_hour = vec![100, 300];
+    let candidates = grid.candidates(&setup.collateral);
+    assert_eq!(candidates.len(), 8);
+    let swept = sweep_matching_full_replays(&history, &setup, &candidates);
+    assert!(
+        swept.iter().all(|s| s.liquidations > 0),
+        "the crash day liquidates"
+    );
+    let efficiency: Vec<f64> = swept.iter().map(|s| s.avg_max_ltv_bps).collect();
+    assert!(
+        efficiency.windows(2).any(|w| w[0] != w[1]),
+        "the bounds make a difference: {efficiency:?}"
+    );
+}
+
 /// Sweeps `candidates` and checks each against a full replay.
 fn sweep_matching_full_replays(
     history: &History,

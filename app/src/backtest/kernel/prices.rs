@@ -1,0 +1,121 @@
+//! A path's prices as the program reads them, computed once per history
+//! and shared by every candidate: each tick posted as the Pyth account a
+//! keeper would see and read with `oracle::pyth::load_price`, how it
+//! enters the series (`calibration::take_price`), and its log return
+//! (`volatility::log_return`). Ticks are independent here, so the reading
+//! and the logarithms run in parallel.
+
+use anyhow::{anyhow, Result};
+use fixed::types::I80F48;
+use rayon::prelude::*;
+use risk_engine::calibration::{take_price, PriceTaken};
+use risk_engine::math::volatility::log_return;
+use risk_engine::oracle::pyth::OraclePrice;
+use risk_engine::state::Reserve;
+
+use super::super::range_index::RangeIndex;
+use super::super::replay;
+use crate::config::resolve::program_reason;
+use crate::config::ReserveSpec;
+use crate::history::Tick;
+
+/// How a tick's refresh ends, as `apply_price` would end it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// The first price: stored, nothing calibrated.
+    Seeded,
+    /// Not newer than the last one: nothing changed.
+    Skipped,
+    /// A return counted and the threshold recalibrated.
+    Calibrated,
+}
+
+pub struct PricePath {
+    pub times: Vec<i64>,
+    pub prices: Vec<OraclePrice>,
+    /// Spot prices as floats, for the book's screen.
+    pub spot: RangeIndex<f64>,
+    pub counted: Vec<Counted>,
+    /// The log return and gap of each calibrated tick (zero elsewhere).
+    pub returns: Vec<I80F48>,
+    pub gaps_secs: Vec<u64>,
+    /// Ticks that are not `Calibrated`, ascending.
+    uncounted: Vec<usize>,
+    /// The variance estimates of the reserve as listed, before any tick.
+    pub listed_fast: I80F48,
+    pub listed_slow: I80F48,
+}
+
+fn program(error: anchor_lang::error::Error) -> anyhow::Error {
+    anyhow!(program_reason(&error))
+}
+
+impl PricePath {
+    /// Reads `path` as the reserve `spec` would.
+    pub fn new(path: &[Tick], spec: &ReserveSpec) -> Result<Self> {
+        let listed: Reserve = replay::listed_reserve(spec, path[0].time);
+        let prices: Vec<OraclePrice> = path
+            .par_iter()
+            .map(|tick| replay::oracle_price(&listed, tick.price, tick.time))
+            .collect::<Result<_>>()?;
+        let mut series = listed;
+        let taken: Vec<PriceTaken> = prices
+            .iter()
+            .map(|price| take_price(&mut series, price))
+            .collect();
+        let returns = prices
+            .par_iter()
+            .zip(&taken)
+            .map(|(price, taken)| match taken {
+                PriceTaken::Counted { previous_price, .. } => {
+                    log_return(price.price, *previous_price).map_err(|e| program(e.into()))
+                }
+                _ => Ok(I80F48::ZERO),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let counted: Vec<Counted> = taken
+            .iter()
+            .map(|taken| match taken {
+                PriceTaken::Seeded => Counted::Seeded,
+                PriceTaken::Skipped { .. } => Counted::Skipped,
+                PriceTaken::Counted { .. } => Counted::Calibrated,
+            })
+            .collect();
+        let gaps_secs = taken
+            .iter()
+            .map(|taken| match taken {
+                PriceTaken::Counted { dt_secs, .. } => *dt_secs,
+                _ => 0,
+            })
+            .collect();
+        let uncounted = (0..counted.len())
+            .filter(|&i| counted[i] != Counted::Calibrated)
+            .collect();
+        Ok(Self {
+            times: path.iter().map(|t| t.time).collect(),
+            spot: RangeIndex::new(prices.iter().map(|p| p.price.to_num::<f64>()).collect()),
+            prices,
+            counted,
+            returns,
+            gaps_secs,
+            uncounted,
+            listed_fast: listed.calibrated.fast_variance_per_year.into(),
+            listed_slow: listed.calibrated.slow_variance_per_year.into(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.times.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+
+    /// The first tick at or after `from` that is not calibrated, or the
+    /// path's end.
+    pub fn next_uncounted(&self, from: usize) -> usize {
+        let at = self.uncounted.partition_point(|&i| i < from);
+        self.uncounted.get(at).copied().unwrap_or(self.len())
+    }
+}
