@@ -55,12 +55,16 @@ impl Table {
     }
 }
 
-/// Amounts with their units ("87.50 %", "$1,234.00", "-3") align right.
+/// Amounts with their units ("87.50 %", "$1,234.00", "-3", "1 d") align
+/// right; a label that starts with a number ("95th pct ...") does not.
 fn looks_numeric(cell: &str) -> bool {
-    cell.trim_start_matches(['-', '$'])
-        .chars()
+    let amount = cell
+        .trim_start_matches(['-', '$'])
+        .split_whitespace()
         .next()
-        .is_some_and(|c| c.is_ascii_digit())
+        .unwrap_or("");
+    amount.starts_with(|c: char| c.is_ascii_digit())
+        && amount.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 #[cfg(test)]
@@ -72,9 +76,10 @@ mod tests {
         let mut table = Table::new(&["name", "value"]);
         table.row(vec!["lt_max".into(), "88.00 %".into()]);
         table.row(vec!["horizon".into(), "1 d".into()]);
+        table.row(vec!["99th pct".into(), "$1,234.00".into()]);
         assert_eq!(
             table.render(),
-            "name     value\n-------  -------\nlt_max   88.00 %\nhorizon      1 d\n"
+            "name      value\n--------  ---------\nlt_max      88.00 %\nhorizon         1 d\n99th pct  $1,234.00\n"
         );
     }
 }

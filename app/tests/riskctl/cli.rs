@@ -247,6 +247,8 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
     assert!(out.contains("3789 steps of ../shared/data/btc-usd-daily-2011-2021.csv from 2011-08-18 to 2021-12-31"), "{out}");
     for figure in [
         "bad debt",
+        "bad debt / peak debt",
+        "bad debt / volume borrowed",
         "99th pct loss per window",
         "max LTV, mean",
         "time at lt_min / lt_max",
