@@ -32,6 +32,8 @@ pub struct RunMetrics {
     pub bad_debt_usd: f64,
     /// Bad debt per 10,000 USD of the largest debt the book owed.
     pub bad_debt_bps_of_peak_debt: f64,
+    /// Bad debt per 100 USD of all that was borrowed.
+    pub bad_debt_pct_of_borrowed: f64,
     pub peak_debt_usd: f64,
     /// 95th and 99th percentile of bad debt over rolling windows, USD.
     pub loss_p95_usd: f64,
@@ -305,6 +307,11 @@ impl Accumulator {
         m.loss_p99_usd = p99;
         m.bad_debt_bps_of_peak_debt = if m.peak_debt_usd > 0.0 {
             m.bad_debt_usd / m.peak_debt_usd * 10_000.0
+        } else {
+            0.0
+        };
+        m.bad_debt_pct_of_borrowed = if m.borrowed_usd > 0.0 {
+            m.bad_debt_usd / m.borrowed_usd * 100.0
         } else {
             0.0
         };

@@ -13,10 +13,13 @@ pub fn comparison_rows(runs: &[Run]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = vec!["figure".to_string()];
     header.extend(runs.iter().map(|r| r.threshold.label()));
     type Figure = (&'static str, fn(&Run) -> String);
-    let figures: [Figure; 12] = [
+    let figures: [Figure; 13] = [
         ("bad debt", |r| fmt_usd(r.metrics.bad_debt_usd)),
         ("bad debt / peak debt", |r| {
-            format!("{:.2} bps", r.metrics.bad_debt_bps_of_peak_debt)
+            format!("{:.3} %", r.metrics.bad_debt_bps_of_peak_debt / 100.0)
+        }),
+        ("bad debt / volume borrowed", |r| {
+            format!("{:.3} %", r.metrics.bad_debt_pct_of_borrowed)
         }),
         ("95th pct loss per window", |r| {
             fmt_usd(r.metrics.loss_p95_usd)

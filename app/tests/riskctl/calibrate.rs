@@ -85,6 +85,14 @@ fn on_btc_history_the_recommended_set_has_no_bad_debt_and_a_loose_threshold_has(
         "static 90 %: {}",
         runs[1].metrics.bad_debt_usd
     );
+    let loose = &runs[1].metrics;
+    assert!(
+        (loose.bad_debt_pct_of_borrowed - 100.0 * loose.bad_debt_usd / loose.borrowed_usd).abs()
+            < 1e-9
+            && loose.bad_debt_pct_of_borrowed > 0.0,
+        "bad debt as a share of borrows: {} %",
+        loose.bad_debt_pct_of_borrowed
+    );
     assert_eq!(
         runs[0].metrics, recommendation.best.per_history[0],
         "the sweep ran the same backtest"
