@@ -64,7 +64,9 @@ fn looks_numeric(cell: &str) -> bool {
         .next()
         .unwrap_or("");
     amount.starts_with(|c: char| c.is_ascii_digit())
-        && amount.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && amount
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 #[cfg(test)]

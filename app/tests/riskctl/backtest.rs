@@ -150,7 +150,10 @@ fn compared_runs_keep_the_steps_of_full_replays() {
         assert_eq!(first_difference, None, "{}", run.threshold.label());
         assert_eq!(run.metrics, full.metrics, "{}", run.threshold.label());
     }
-    assert!(runs.iter().all(|r| r.metrics.liquidations > 0), "crash days liquidate");
+    assert!(
+        runs.iter().all(|r| r.metrics.liquidations > 0),
+        "crash days liquidate"
+    );
 }
 
 #[test]
