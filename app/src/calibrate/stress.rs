@@ -3,10 +3,11 @@
 //! windows. Reports each case and the worst.
 
 use anyhow::{bail, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Candidate, History};
-use crate::backtest::{self, Setup, Threshold};
+use crate::backtest::{self, kernel, Setup, Threshold};
 use crate::history::random::Random;
 use crate::history::Tick;
 
@@ -64,6 +65,15 @@ pub struct StressReport {
     pub worst: Option<StressCase>,
 }
 
+/// A case to replay: its kind, its name and its path, and for a leg of a
+/// correlated scenario, the scenario's number.
+struct Job {
+    kind: &'static str,
+    name: String,
+    path: Vec<Tick>,
+    scenario: Option<usize>,
+}
+
 pub fn stress(
     histories: &[History],
     setup: &Setup,
@@ -72,26 +82,18 @@ pub fn stress(
 ) -> Result<StressReport> {
     let mut setup = setup.clone();
     setup.collateral = candidate.apply(&setup.collateral);
+    // Every path is drawn first, in order, so the cases do not depend on
+    // the order the parallel replays finish in.
     let mut random = Random::new(config.seed);
-    let mut cases = Vec::new();
-    let run_case = |kind: &str, name: String, path: &[Tick]| -> Result<StressCase> {
-        let metrics = backtest::run(path, None, &setup, Threshold::Dynamic, false)?.metrics;
-        Ok(StressCase {
-            kind: kind.into(),
-            name,
-            bad_debt_usd: metrics.bad_debt_usd,
-            liquidations: metrics.liquidations,
-            min_max_ltv_bps: metrics.min_max_ltv_bps,
-        })
-    };
+    let mut jobs = Vec::new();
     for history in histories {
         for i in 0..config.bootstrap_paths {
-            let path = bootstrap(&history.path, config.block_len.max(1), &mut random);
-            cases.push(run_case(
-                "bootstrap",
-                format!("{} #{}", history.name, i + 1),
-                &path,
-            )?);
+            jobs.push(Job {
+                kind: "bootstrap",
+                name: format!("{} #{}", history.name, i + 1),
+                path: bootstrap(&history.path, config.block_len.max(1), &mut random),
+                scenario: None,
+            });
         }
         for window in &config.windows {
             let inside: Vec<Tick> = history
@@ -101,44 +103,80 @@ pub fn stress(
                 .filter(|t| (window.from..=window.to).contains(&t.time))
                 .collect();
             if inside.len() >= 10 {
-                cases.push(run_case(
-                    "crash window",
-                    format!("{}: {}", history.name, window.name),
-                    &inside,
-                )?);
+                jobs.push(Job {
+                    kind: "crash window",
+                    name: format!("{}: {}", history.name, window.name),
+                    path: inside,
+                    scenario: None,
+                });
             }
         }
     }
+    let singles = jobs.len();
     if let Some(matrix) = &config.correlation {
         let factor = cholesky(matrix, histories.len())?;
         for i in 0..config.correlated_scenarios {
             let paths = correlated(histories, &factor, &mut random);
-            let legs = histories
-                .iter()
-                .zip(&paths)
-                .map(|(history, path)| {
-                    run_case(
-                        "correlated leg",
-                        format!("scenario {} {}", i + 1, history.name),
-                        path,
-                    )
-                })
-                .collect::<Result<Vec<_>>>()?;
-            cases.push(StressCase {
-                kind: "correlated".into(),
-                name: format!("scenario {} (all assets)", i + 1),
-                bad_debt_usd: legs.iter().map(|l| l.bad_debt_usd).sum(),
-                liquidations: legs.iter().map(|l| l.liquidations).sum(),
-                min_max_ltv_bps: legs.iter().map(|l| l.min_max_ltv_bps).min().unwrap_or(0),
-            });
-            cases.extend(legs);
+            for (history, path) in histories.iter().zip(paths) {
+                jobs.push(Job {
+                    kind: "correlated leg",
+                    name: format!("scenario {} {}", i + 1, history.name),
+                    path,
+                    scenario: Some(i + 1),
+                });
+            }
         }
+    }
+    let (bonus_bps, slippage_bps) = kernel::table_key(&setup.collateral);
+    let table = kernel::TargetTable::new(bonus_bps, slippage_bps);
+    let ran: Vec<StressCase> = jobs
+        .par_iter()
+        .map(|job| run_case(job, &setup, &table))
+        .collect::<Result<_>>()?;
+    let mut cases = ran[..singles].to_vec();
+    // Each scenario: the sum over its legs, then the legs.
+    let per_scenario = histories.len().max(1);
+    let scenarios = jobs[singles..].chunks(per_scenario);
+    for (legs, jobs) in ran[singles..].chunks(per_scenario).zip(scenarios) {
+        let scenario = jobs[0].scenario.unwrap_or_default();
+        cases.push(StressCase {
+            kind: "correlated".into(),
+            name: format!("scenario {scenario} (all assets)"),
+            bad_debt_usd: legs.iter().map(|l| l.bad_debt_usd).sum(),
+            liquidations: legs.iter().map(|l| l.liquidations).sum(),
+            min_max_ltv_bps: legs.iter().map(|l| l.min_max_ltv_bps).min().unwrap_or(0),
+        });
+        cases.extend_from_slice(legs);
     }
     let worst = cases
         .iter()
         .max_by(|a, b| a.bad_debt_usd.total_cmp(&b.bad_debt_usd))
         .cloned();
     Ok(StressReport { cases, worst })
+}
+
+/// One case on paths of its own, shared as a sweep shares them (the same
+/// results as a full replay).
+fn run_case(job: &Job, setup: &Setup, table: &kernel::TargetTable) -> Result<StressCase> {
+    let prices = kernel::PricePath::new(&job.path, &setup.collateral)?;
+    let prepared = kernel::PreparedPaths::with_table(&prices, &setup.collateral, table)?;
+    let shared = prepared.shared(&prices);
+    let metrics = backtest::run_with(
+        &job.path,
+        None,
+        setup,
+        Threshold::Dynamic,
+        false,
+        Some(&shared),
+    )?
+    .metrics;
+    Ok(StressCase {
+        kind: job.kind.into(),
+        name: job.name.clone(),
+        bad_debt_usd: metrics.bad_debt_usd,
+        liquidations: metrics.liquidations,
+        min_max_ltv_bps: metrics.min_max_ltv_bps,
+    })
 }
 
 fn log_returns(path: &[Tick]) -> Vec<f64> {
