@@ -2,14 +2,15 @@
 //! and shared by every candidate: each tick posted as the Pyth account a
 //! keeper would see and read with `oracle::pyth::load_price`, how it
 //! enters the series (`calibration::take_price`), and its log return
-//! (`volatility::log_return`). Ticks are independent here, so the reading
-//! and the logarithms run in parallel.
+//! (`volatility::log_return`, from each price's logarithm taken once).
+//! Ticks are independent here, so the reading and the logarithms run in
+//! parallel.
 
 use anyhow::{anyhow, Result};
 use fixed::types::I80F48;
 use rayon::prelude::*;
 use risk_engine::calibration::{take_price, PriceTaken};
-use risk_engine::math::volatility::log_return;
+use risk_engine::math::volatility::{ln_price, log_return_of_logs};
 use risk_engine::oracle::pyth::OraclePrice;
 use risk_engine::state::Reserve;
 
@@ -58,21 +59,33 @@ impl PricePath {
             .par_iter()
             .map(|tick| replay::oracle_price(&listed, tick.price, tick.time))
             .collect::<Result<_>>()?;
+        // Each price's logarithm once, in parallel; a return is the
+        // difference from the last stored price's.
+        let logs: Vec<I80F48> = prices
+            .par_iter()
+            .map(|price| ln_price(price.price).map_err(|e| program(e.into())))
+            .collect::<Result<_>>()?;
         let mut series = listed;
+        let mut stored = 0;
+        let mut returns = Vec::with_capacity(prices.len());
         let taken: Vec<PriceTaken> = prices
             .iter()
-            .map(|price| take_price(&mut series, price))
-            .collect();
-        let returns = prices
-            .par_iter()
-            .zip(&taken)
-            .map(|(price, taken)| match taken {
-                PriceTaken::Counted { previous_price, .. } => {
-                    log_return(price.price, *previous_price).map_err(|e| program(e.into()))
+            .enumerate()
+            .map(|(index, price)| {
+                let taken = take_price(&mut series, price);
+                returns.push(match taken {
+                    PriceTaken::Counted { previous_price, .. } => {
+                        debug_assert_eq!(previous_price, prices[stored].price);
+                        log_return_of_logs(logs[index], logs[stored])
+                    }
+                    _ => I80F48::ZERO,
+                });
+                if !matches!(taken, PriceTaken::Skipped { .. }) {
+                    stored = index;
                 }
-                _ => Ok(I80F48::ZERO),
+                taken
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         let counted: Vec<Counted> = taken
             .iter()
             .map(|taken| match taken {

@@ -15,10 +15,21 @@ pub const SECONDS_PER_YEAR: u64 = 31_536_000;
 
 /// `ln(price / prev_price)`; both prices must be positive.
 pub fn log_return(price: I80F48, prev_price: I80F48) -> MathResult<I80F48> {
-    if price <= 0 || prev_price <= 0 {
+    Ok(log_return_of_logs(ln_price(price)?, ln_price(prev_price)?))
+}
+
+/// The logarithm a log return takes of a price; the price must be
+/// positive. A replay of a series takes it once per price.
+pub fn ln_price(price: I80F48) -> MathResult<I80F48> {
+    if price <= 0 {
         return Err(MathError::Domain);
     }
-    Ok(ln(price)? - ln(prev_price)?)
+    ln(price)
+}
+
+/// `log_return` from the logarithms of both prices (`ln_price`).
+pub fn log_return_of_logs(ln_price: I80F48, ln_prev_price: I80F48) -> I80F48 {
+    ln_price - ln_prev_price
 }
 
 /// One EWMA step over a gap of `dt_secs`:
