@@ -42,21 +42,6 @@ impl<T: Copy + PartialOrd> RangeIndex<T> {
         &self.minima
     }
 
-    /// The first index in `from..end` whose value is at least `bound`.
-    pub fn first_at_least(&self, from: usize, end: usize, bound: T) -> Option<usize> {
-        self.first(from, end, |v| v >= bound, |_, max| max >= bound)
-    }
-
-    /// The first index in `from..end` whose value is below `bound`.
-    pub fn first_below(&self, from: usize, end: usize, bound: T) -> Option<usize> {
-        self.first(from, end, |v| v < bound, |min, _| min < bound)
-    }
-
-    /// The first index in `from..end` whose value is at most `bound`.
-    pub fn first_at_most(&self, from: usize, end: usize, bound: T) -> Option<usize> {
-        self.first(from, end, |v| v <= bound, |min, _| min <= bound)
-    }
-
     /// The first index in `from..end` whose value is outside `low..=high`.
     pub fn first_outside(&self, from: usize, end: usize, low: T, high: T) -> Option<usize> {
         self.first(
@@ -101,23 +86,14 @@ mod tests {
         let values: Vec<i64> = (0..1_000).map(|i| (i * 7919 % 997) as i64).collect();
         let index = RangeIndex::new(values.clone());
         for from in [0, 1, 63, 64, 500, 999] {
-            for bound in [0, 5, 500, 990, 996, 2_000] {
+            for (low, high) in [(0, 2_000), (5, 300), (500, 990), (996, 996), (2_000, 3_000)] {
                 for end in [from, from + 70, values.len()] {
                     let end_in = end.min(values.len());
-                    let scan_at_least = (from..end_in).find(|&i| values[i] >= bound);
-                    let scan_below = (from..end_in).find(|&i| values[i] < bound);
-                    let scan_at_most = (from..end_in).find(|&i| values[i] <= bound);
-                    assert_eq!(index.first_at_least(from, end, bound), scan_at_least);
-                    assert_eq!(index.first_below(from, end, bound), scan_below);
-                    assert_eq!(index.first_at_most(from, end, bound), scan_at_most);
-                    let scan_outside =
-                        (from..end_in).find(|&i| values[i] < bound || values[i] > bound + 300);
-                    assert_eq!(
-                        index.first_outside(from, end, bound, bound + 300),
-                        scan_outside
-                    );
+                    let scan = (from..end_in).find(|&i| values[i] < low || values[i] > high);
+                    assert_eq!(index.first_outside(from, end, low, high), scan);
                 }
             }
         }
+        assert_eq!(index.block_minima().len(), 1_000usize.div_ceil(BLOCK));
     }
 }

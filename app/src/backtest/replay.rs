@@ -54,8 +54,3 @@ pub fn refresh(reserve: &mut Reserve, price_usd: f64, time: i64) -> Result<Oracl
     apply_price(reserve, &price, time).map_err(|error| anyhow!(program_reason(&error)))?;
     Ok(price)
 }
-
-/// Placeholder market key for reserves that live only off chain.
-pub fn offline_market() -> Pubkey {
-    Pubkey::new_from_array([7; 32])
-}
