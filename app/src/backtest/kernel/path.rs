@@ -44,12 +44,64 @@ thread_local! {
     static SPARE: std::cell::RefCell<Option<Buffers>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The threshold after every tick, stored as the ticks where it changed.
-pub struct ThresholdPath {
+/// A threshold after every tick, stored as the ticks where it changed.
+/// Run `r` is the stretch of one value: 0 before the first change, `r`
+/// from change `r - 1` on.
+struct Changes {
     /// (tick, threshold from that tick on), ascending.
-    changes: Vec<(u32, u16)>,
+    list: Vec<(u32, u16)>,
     /// The threshold before the first change: the listed one.
     listed_bps: u16,
+}
+
+impl Changes {
+    /// The run holding tick `index`.
+    fn run_at(&self, index: usize) -> usize {
+        self.list
+            .partition_point(|&(tick, _)| tick as usize <= index)
+    }
+
+    fn run_bps(&self, run: usize) -> u16 {
+        if run == 0 {
+            self.listed_bps
+        } else {
+            self.list[run - 1].1
+        }
+    }
+
+    /// `run`, or a later one that holds tick `index` (at or after `run`'s
+    /// start): a walk forward from a known run.
+    fn advance(&self, mut run: usize, index: usize) -> usize {
+        while self
+            .list
+            .get(run)
+            .is_some_and(|&(tick, _)| tick as usize <= index)
+        {
+            run += 1;
+        }
+        run
+    }
+
+    /// The threshold after tick `index`.
+    fn at(&self, index: usize) -> u16 {
+        self.run_bps(self.run_at(index))
+    }
+
+    /// The changes at ticks in `from..until`.
+    fn between(&self, from: usize, until: usize) -> &[(u32, u16)] {
+        let first = self
+            .list
+            .partition_point(|&(tick, _)| (tick as usize) < from);
+        let last = self
+            .list
+            .partition_point(|&(tick, _)| (tick as usize) < until);
+        &self.list[first..last]
+    }
+}
+
+/// The threshold after every tick, stored as the ticks where it changed.
+pub struct ThresholdPath {
+    changes: Changes,
     /// The lowest threshold in each block of `BLOCK` ticks.
     block_minima: Vec<u16>,
     ltv_buffer_bps: u16,
@@ -70,8 +122,10 @@ impl ThresholdPath {
         let mut tracer = Tracer::new(shared, limits, listed, changes);
         tracer.run(reference, None);
         let mut path = Self {
-            changes: tracer.changes,
-            listed_bps: listed.calibrated.liquidation_threshold_bps,
+            changes: Changes {
+                list: tracer.changes,
+                listed_bps: listed.calibrated.liquidation_threshold_bps,
+            },
             block_minima,
             ltv_buffer_bps: listed.bounds.ltv_buffer_bps,
             weights: PathWeights::new(limits.lt_min_bps, limits.lt_max_bps),
@@ -101,9 +155,10 @@ impl ThresholdPath {
         };
         let mut weights = self.weights;
         let (mut ltv, mut at_min, mut at_max) = (0i64, 0i64, 0i64);
-        let mut last = self.listed_bps;
+        let listed_bps = self.changes.listed_bps;
+        let mut last = listed_bps;
         let mut lowest = max_ltv_bps(last, buffer);
-        for &(tick, bps) in &self.changes {
+        for &(tick, bps) in &self.changes.list {
             let (now, before) = (values(bps), values(last));
             let time = times[tick as usize];
             ltv -= (now.0 - before.0) * time;
@@ -113,7 +168,7 @@ impl ThresholdPath {
             last = bps;
         }
         let (first_time, last_time) = (times[0], times[len - 1]);
-        let (first, end) = (values(self.listed_bps), values(last));
+        let (first, end) = (values(listed_bps), values(last));
         weights.total_secs = last_time - first_time;
         weights.max_ltv_bps_secs = ltv + end.0 * last_time - first.0 * first_time;
         weights.at_min_secs = at_min + end.1 * last_time - first.1 * first_time;
@@ -126,7 +181,7 @@ impl ThresholdPath {
         // change inside it.
         let mut block_minima = std::mem::take(&mut self.block_minima);
         block_minima.clear();
-        let (mut current, mut changes) = (self.listed_bps, self.changes.iter().peekable());
+        let (mut current, mut changes) = (listed_bps, self.changes.list.iter().peekable());
         for block in 0..len.div_ceil(BLOCK) {
             let block_end = (block + 1) * BLOCK;
             let mut minimum = current;
@@ -143,45 +198,17 @@ impl ThresholdPath {
         self.block_minima = block_minima;
     }
 
-    /// The run holding tick `index`: its position in `changes` plus one
-    /// (0 for the listed threshold).
-    fn run_at(&self, index: usize) -> usize {
-        self.changes
-            .partition_point(|&(tick, _)| tick as usize <= index)
-    }
-
-    fn run_bps(&self, run: usize) -> u16 {
-        if run == 0 {
-            self.listed_bps
-        } else {
-            self.changes[run - 1].1
-        }
-    }
-
-    /// Where run `run` ends.
-    fn run_end(&self, run: usize, len: usize) -> usize {
-        self.changes
-            .get(run)
-            .map_or(len, |&(tick, _)| tick as usize)
-    }
-
     /// The threshold after tick `index`.
     pub fn threshold_at(&self, index: usize) -> u16 {
-        self.run_bps(self.run_at(index))
+        self.changes.at(index)
     }
 
     /// The threshold and max LTV after each tick in `from..to`.
     pub fn each(&self, from: usize, to: usize) -> impl Iterator<Item = (u16, u16)> + '_ {
-        let mut run = self.run_at(from);
+        let mut run = self.changes.run_at(from);
         (from..to).map(move |index| {
-            while self
-                .changes
-                .get(run)
-                .is_some_and(|&(tick, _)| tick as usize <= index)
-            {
-                run += 1;
-            }
-            let bps = self.run_bps(run);
+            run = self.changes.advance(run, index);
+            let bps = self.changes.run_bps(run);
             (bps, max_ltv_bps(bps, self.ltv_buffer_bps))
         })
     }
@@ -228,14 +255,13 @@ impl ThresholdPath {
         screen: &Screen,
     ) -> usize {
         let prices = shared.prices;
-        let len = prices.len();
         let end = prices
             .next_uncounted(from)
             .min(first_time_at_least(&prices.times, from, until));
         let spot = prices.spot.values();
         let spot_minima = prices.spot.block_minima();
         let mut index = from;
-        let mut run = self.run_at(from);
+        let mut run = self.changes.run_at(from);
         while index < end {
             let block = index / BLOCK;
             let block_end = ((block + 1) * BLOCK).min(end);
@@ -244,10 +270,8 @@ impl ThresholdPath {
                 continue;
             }
             while index < block_end {
-                while self.run_end(run, len) <= index {
-                    run += 1;
-                }
-                if !screen.passes(spot[index], self.run_bps(run)) {
+                run = self.changes.advance(run, index);
+                if !screen.passes(spot[index], self.changes.run_bps(run)) {
                     return index;
                 }
                 index += 1;
@@ -260,7 +284,7 @@ impl ThresholdPath {
 impl Drop for ThresholdPath {
     fn drop(&mut self) {
         let buffers = (
-            std::mem::take(&mut self.changes),
+            std::mem::take(&mut self.changes.list),
             std::mem::take(&mut self.block_minima),
         );
         SPARE.with(|spare| {
@@ -288,8 +312,7 @@ fn first_time_at_least(times: &[i64], from: usize, until: i64) -> usize {
 /// restarted the rate-limit anchor.
 pub struct ReferencePath {
     limits: ThresholdLimits,
-    changes: Vec<(u32, u16)>,
-    listed_bps: u16,
+    changes: Changes,
     listed_anchor: i64,
     at_target: Bits,
     anchored: Bits,
@@ -310,8 +333,10 @@ impl ReferencePath {
         tracer.run(None, Some(&mut record));
         Self {
             limits,
-            changes: tracer.changes,
-            listed_bps: limits.lt_min_bps,
+            changes: Changes {
+                list: tracer.changes,
+                listed_bps: limits.lt_min_bps,
+            },
             listed_anchor: listed.calibrated.rate_limit_anchor_ts,
             at_target: record.at_target,
             anchored: record.anchored,
@@ -325,17 +350,6 @@ impl ReferencePath {
             && self.limits.max_loosen_bps_per_hour == limits.max_loosen_bps_per_hour
             && self.limits.lt_min_bps <= limits.lt_min_bps
             && self.limits.lt_max_bps >= limits.lt_max_bps
-    }
-
-    fn threshold_at(&self, index: usize) -> u16 {
-        let run = self
-            .changes
-            .partition_point(|&(tick, _)| tick as usize <= index);
-        if run == 0 {
-            self.listed_bps
-        } else {
-            self.changes[run - 1].1
-        }
     }
 
     fn anchor_at(&self, index: usize, times: &[i64]) -> i64 {
@@ -448,12 +462,10 @@ impl<'a> Tracer<'a> {
         if until <= from {
             return from;
         }
-        let changes = &reference.changes;
-        let first = changes.partition_point(|&(tick, _)| (tick as usize) < from);
-        let last = changes.partition_point(|&(tick, _)| (tick as usize) < until);
-        self.changes.extend_from_slice(&changes[first..last]);
+        self.changes
+            .extend_from_slice(reference.changes.between(from, until));
         let before = until - 1;
-        self.threshold = reference.threshold_at(before);
+        self.threshold = reference.changes.at(before);
         self.anchor = reference.anchor_at(before, &prices.times);
         self.at_target = reference.at_target.get(before);
         until
