@@ -16,6 +16,7 @@ mod riskctl {
     mod keeper;
     mod liquidator;
     mod prices;
+    mod repository;
     mod show;
     mod simulate;
 }

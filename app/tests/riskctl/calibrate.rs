@@ -8,7 +8,7 @@ use riskctl::history::csv;
 use crate::riskctl::harness::{backtest_setup, repo_file};
 
 fn btc() -> Vec<riskctl::history::Tick> {
-    csv::read(&repo_file("../shared/data/btc-usd-daily-2011-2021.csv")).unwrap()
+    csv::read(&repo_file("data/prices/btc-usd-daily-2011-2021.csv")).unwrap()
 }
 
 #[test]

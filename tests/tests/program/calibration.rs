@@ -331,7 +331,7 @@ async fn paused_refresh_is_refused() {
 async fn a_real_mainnet_price_update_passes_the_adapter() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/data/pyth/sol-usd-price-update-v2.bin"
+        "/fixtures/pyth/sol-usd-price-update-v2.bin"
     );
     let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let update =
