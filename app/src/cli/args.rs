@@ -27,9 +27,11 @@ pub struct GlobalArgs {
     /// Keypair file (Solana CLI JSON) that signs and pays.
     #[arg(long, global = true, env = "RISKCTL_KEYPAIR")]
     pub keypair: Option<PathBuf>,
-    /// Deployment file: the market and reserves by symbol.
-    #[arg(long, global = true, default_value = "migrations/localnet.toml")]
-    pub config: PathBuf,
+    /// Deployment file: the market and reserves by symbol
+    /// [default: migrations/localnet.toml where it exists, else the
+    /// localnet deployment built into riskctl].
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
     /// Market address; derived from --config and the keypair when absent.
     #[arg(long, global = true)]
     pub market: Option<String>,

@@ -13,7 +13,7 @@ use crate::accounts::PriceAccounts;
 use crate::chain::embedded_chain::EmbeddedChain;
 use crate::chain::rpc::{RpcChain, RpcOptions};
 use crate::chain::Chain;
-use crate::config::{self, Deployment};
+use crate::config::{self, ConfigSource, Deployment};
 
 /// Everything a command acts on.
 pub struct Session {
@@ -70,10 +70,12 @@ pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
             None => EmbeddedChain::start(),
         }),
     };
-    let deployment = if global.config.exists() || global.market.is_none() {
-        Some(config::load(&global.config, &chain.payer().pubkey())?)
-    } else {
-        None
+    let source = global.config_source();
+    // With --market, a deployment file is optional: symbols need one, addresses do not.
+    let deployment = match (&global.market, &source) {
+        (Some(_), ConfigSource::BuiltInLocalnet) => None,
+        (Some(_), source) if !source.exists() => None,
+        _ => Some(source.load(&chain.payer().pubkey())?),
     };
     if seed && chain.is_disposable() {
         let deployment = deployment
@@ -81,7 +83,7 @@ pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
             .ok_or_else(|| anyhow!("the embedded bank needs --config to seed a market"))?;
         let plan = crate::deploy::plan(chain.as_mut(), deployment)?;
         crate::deploy::apply(chain.as_mut(), plan)?;
-        tracing::info!("embedded bank seeded from {}", global.config.display());
+        tracing::info!("embedded bank seeded from {source}");
     }
     let market = match (&global.market, &deployment) {
         (Some(text), _) => {
@@ -100,6 +102,25 @@ pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
         market,
         prices,
     })
+}
+
+impl GlobalArgs {
+    /// Where the deployment comes from (see `ConfigSource::choose`); the
+    /// built-in one is announced once on stderr, so nobody mistakes it for
+    /// a file of theirs.
+    pub fn config_source(&self) -> ConfigSource {
+        static ANNOUNCED: std::sync::Once = std::sync::Once::new();
+        let source = ConfigSource::choose(self.config.as_deref());
+        if source.is_built_in() {
+            ANNOUNCED.call_once(|| {
+                eprintln!(
+                    "note: no {} here and no --config: using the localnet deployment built into riskctl",
+                    config::DEFAULT_CONFIG
+                );
+            });
+        }
+        source
+    }
 }
 
 impl Session {

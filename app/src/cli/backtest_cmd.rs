@@ -5,7 +5,7 @@ use solana_sdk::signature::{Keypair, Signer};
 
 use super::args::{BacktestArgs, BookArgs, GlobalArgs};
 use crate::backtest::{self, report, BookConfig, Setup};
-use crate::config::{self, units};
+use crate::config::units;
 use crate::history::csv;
 
 fn share(flag: &str, text: &str) -> Result<f64> {
@@ -22,7 +22,7 @@ fn seconds(flag: &str, text: &str) -> Result<i64> {
 /// The setup the flags describe, on the deployment file's parameters.
 pub fn setup(global: &GlobalArgs, args: &BookArgs) -> Result<Setup> {
     // Only the parameters are read: any key resolves the file.
-    let deployment = config::load(&global.config, &Keypair::new().pubkey())?;
+    let deployment = global.config_source().load(&Keypair::new().pubkey())?;
     let book = BookConfig {
         borrowers: args.borrowers,
         min_target: share("min-target", &args.min_target)?,

@@ -10,7 +10,7 @@ pub mod backend;
 pub mod backtest_cmd;
 pub mod calibrate_cmd;
 
-use crate::config::units;
+use crate::config::{units, ConfigSource};
 use crate::gov::GovAction;
 use crate::history::csv;
 use crate::keeper::{self, KeeperOptions};
@@ -148,7 +148,7 @@ pub fn run(cli: Cli) -> Result<()> {
             if global.url.is_some() {
                 bail!("simulate runs on the embedded bank only; drop --url");
             }
-            run_simulate(&global.config, args, global.json)
+            run_simulate(global.config_source(), args, global.json)
         }
     }
 }
@@ -313,10 +313,10 @@ fn run_show(mut session: Session, command: &ShowCommand, json: bool) -> Result<(
     Ok(())
 }
 
-fn run_simulate(config: &std::path::Path, args: &SimulateArgs, json: bool) -> Result<()> {
+fn run_simulate(config: ConfigSource, args: &SimulateArgs, json: bool) -> Result<()> {
     let min_ltv = units::percent_to_bps(&args.min_ltv).map_err(|e| anyhow!("--min-ltv: {e}"))?;
     let options = simulate::SimulateOptions {
-        config: config.to_path_buf(),
+        config,
         collateral: args.collateral.clone(),
         debt: args.debt.clone(),
         borrowers: args.borrowers,

@@ -13,9 +13,11 @@ use serde::Deserialize;
 
 pub mod fields;
 pub mod resolve;
+pub mod source;
 pub mod units;
 
 pub use resolve::{Deployment, MintSource, ReserveSpec};
+pub use source::{ConfigSource, DEFAULT_CONFIG};
 
 use units::Human;
 
@@ -84,21 +86,42 @@ struct PresetsFile {
 /// Reads and resolves a deployment file; every error names the file and
 /// the value at fault.
 pub fn load(path: &Path, authority: &anchor_lang::prelude::Pubkey) -> Result<Deployment> {
-    let mut file: DeployFile = read_toml(path)?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let directory = path.parent().unwrap_or(Path::new("."));
+    resolve_text(
+        &text,
+        &path.display().to_string(),
+        authority,
+        |presets_from| {
+            let presets_path = directory.join(presets_from);
+            std::fs::read_to_string(&presets_path)
+                .with_context(|| format!("cannot read {}", presets_path.display()))
+        },
+    )
+}
+
+/// Resolves a deployment's text, named `origin` in errors; `read_presets`
+/// gives the text of the file its `presets_from` names.
+fn resolve_text(
+    text: &str,
+    origin: &str,
+    authority: &anchor_lang::prelude::Pubkey,
+    read_presets: impl Fn(&str) -> Result<String>,
+) -> Result<Deployment> {
+    let mut file: DeployFile =
+        toml::from_str(text).map_err(|error| anyhow!("{origin}: {error}"))?;
     if let Some(presets_from) = &file.presets_from {
-        let presets_path = path.parent().unwrap_or(Path::new(".")).join(presets_from);
-        let shared: PresetsFile = read_toml(&presets_path)?;
+        let shared: PresetsFile = toml::from_str(&read_presets(presets_from)?)
+            .map_err(|error| anyhow!("{presets_from}: {error}"))?;
         for (name, preset) in shared.presets {
             if file.presets.contains_key(&name) {
-                bail!(
-                    "{}: preset \"{name}\" is also in {presets_from}",
-                    path.display()
-                );
+                bail!("{origin}: preset \"{name}\" is also in {presets_from}");
             }
             file.presets.insert(name, preset);
         }
     }
-    resolve_file(&file, authority).with_context(|| format!("in {}", path.display()))
+    resolve_file(&file, authority).with_context(|| format!("in {origin}"))
 }
 
 /// A deployment from text, with its presets inline.
@@ -115,10 +138,4 @@ fn resolve_file(file: &DeployFile, authority: &anchor_lang::prelude::Pubkey) -> 
         bail!("no [[reserve]] listed");
     }
     resolve::resolve(file, authority)
-}
-
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    toml::from_str(&text).map_err(|error| anyhow!("{}: {error}", path.display()))
 }

@@ -3,8 +3,6 @@
 //! a price path is replayed through Pyth accounts with the keeper and the
 //! liquidator bot running at every step.
 
-use std::path::PathBuf;
-
 use anyhow::{anyhow, bail, Context, Result};
 use solana_sdk::signature::{Keypair, Signer};
 
@@ -13,7 +11,7 @@ use crate::chain::embedded_chain::EmbeddedChain;
 use crate::chain::Chain;
 use crate::client::pyth::PythPrice;
 use crate::client::ReserveAccounts;
-use crate::config::{self, Deployment};
+use crate::config::{ConfigSource, Deployment};
 use crate::history::{scenario, Tick};
 use crate::keeper::{self, KeeperOptions};
 use crate::liquidator::bot::{self, LiquidatorOptions};
@@ -29,7 +27,7 @@ pub use summary::Summary;
 
 #[derive(Debug, Clone)]
 pub struct SimulateOptions {
-    pub config: PathBuf,
+    pub config: ConfigSource,
     /// Symbol of the reserve the path moves (the collateral).
     pub collateral: String,
     /// Symbol of the debt reserve, held at $1.
@@ -47,7 +45,7 @@ pub struct SimulateOptions {
 impl Default for SimulateOptions {
     fn default() -> Self {
         Self {
-            config: PathBuf::from("migrations/localnet.toml"),
+            config: ConfigSource::BuiltInLocalnet,
             collateral: "SOL".into(),
             debt: "USDC".into(),
             borrowers: 60,
@@ -77,7 +75,7 @@ pub const CRASH_START_TIME: i64 = 1_767_225_600;
 /// price in the deployment file.
 pub fn run(path: Option<&[Tick]>, options: &SimulateOptions) -> Result<Simulation> {
     let operator = Keypair::new();
-    let deployment = config::load(&options.config, &operator.pubkey())?;
+    let deployment = options.config.load(&operator.pubkey())?;
     let crash;
     let path = match path {
         Some(path) => path,
@@ -125,7 +123,7 @@ pub fn run(path: Option<&[Tick]>, options: &SimulateOptions) -> Result<Simulatio
                 anyhow!(
                     "reserve {} needs initial_price_usd in {}",
                     spec.symbol,
-                    options.config.display()
+                    options.config
                 )
             })?;
             Ok((accounts, price))

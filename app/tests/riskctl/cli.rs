@@ -9,9 +9,14 @@ use solana_sdk::signature::Keypair;
 use crate::riskctl::harness::{localnet, repo_file};
 
 fn riskctl(args: &[&str]) -> Output {
+    riskctl_in(&repo_file(""), args)
+}
+
+/// Runs the binary from `directory`, as an installed `riskctl` would run.
+fn riskctl_in(directory: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_riskctl"))
         .args(args)
-        .current_dir(repo_file(""))
+        .current_dir(directory)
         .env_remove("RISKCTL_URL")
         .env_remove("RISKCTL_KEYPAIR")
         .output()
@@ -129,6 +134,47 @@ fn simulate_prints_its_summary_and_writes_its_report() {
     std::fs::remove_file(report.with_extension("json")).ok();
 }
 
+/// An installed binary run where there is no `migrations/localnet.toml`
+/// uses the deployment built into it, and says so.
+#[test]
+fn without_a_deployment_file_the_built_in_localnet_is_used() {
+    let empty = temp("empty-dir");
+    std::fs::create_dir_all(&empty).unwrap();
+    let simulate = riskctl_in(
+        &empty,
+        &["simulate", "--borrowers", "4", "--max-steps", "80"],
+    );
+    assert!(simulate.status.success(), "{}", stderr(&simulate));
+    assert!(
+        stderr(&simulate).contains(
+            "note: no migrations/localnet.toml here and no --config: using the localnet deployment built into riskctl"
+        ),
+        "{}",
+        stderr(&simulate)
+    );
+    assert!(
+        stdout(&simulate).contains("balanced"),
+        "{}",
+        stdout(&simulate)
+    );
+    assert!(empty.join("target/riskctl/simulate.html").exists());
+
+    let show = riskctl_in(&empty, &["show", "reserve", "SOL", "--json"]);
+    assert!(show.status.success(), "{}", stderr(&show));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&show)).unwrap();
+    assert_eq!(json["bounds"]["lt_max"], 8_800);
+
+    // A --config that names a missing file is an error, never the fallback.
+    let missing = riskctl_in(&empty, &["show", "market", "--config", "nowhere.toml"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("cannot read nowhere.toml"),
+        "{}",
+        stderr(&missing)
+    );
+    std::fs::remove_dir_all(&empty).ok();
+}
+
 #[test]
 fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
     let malformed = temp("malformed.toml");
@@ -231,7 +277,7 @@ fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
 
 #[test]
 fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
-    let btc = "../shared/data/btc-usd-daily-2011-2021.csv";
+    let btc = "data/prices/btc-usd-daily-2011-2021.csv";
     let report = temp("backtest.html");
     let output = riskctl(&[
         "backtest",
@@ -244,7 +290,12 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
     ]);
     let out = stdout(&output);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(out.contains("3789 steps of ../shared/data/btc-usd-daily-2011-2021.csv from 2011-08-18 to 2021-12-31"), "{out}");
+    assert!(
+        out.contains(
+            "3789 steps of data/prices/btc-usd-daily-2011-2021.csv from 2011-08-18 to 2021-12-31"
+        ),
+        "{out}"
+    );
     for figure in [
         "bad debt",
         "bad debt / peak debt",
@@ -346,7 +397,7 @@ fn bad_price_files_are_refused_with_their_line() {
         &[
             "calibrate",
             "--prices",
-            "../shared/data/btc-usd-daily-2011-2021.csv",
+            "data/prices/btc-usd-daily-2011-2021.csv",
             "--lt-min",
             "95%",
             "--lt-max",

@@ -1,6 +1,7 @@
 //! `riskctl simulate`: the summary agrees with the chain it leaves behind.
 
 use riskctl::accounts;
+use riskctl::config::ConfigSource;
 use riskctl::history::csv;
 use riskctl::simulate::{self, SimulateOptions};
 
@@ -8,7 +9,7 @@ use crate::riskctl::harness::{localnet, repo_file};
 
 fn options(borrowers: usize) -> SimulateOptions {
     SimulateOptions {
-        config: localnet(),
+        config: ConfigSource::File(localnet()),
         borrowers,
         ..SimulateOptions::default()
     }
@@ -90,7 +91,7 @@ fn the_crash_summary_is_the_chain_at_the_end() {
 
 #[test]
 fn a_history_file_drives_the_collateral() {
-    let path = csv::read(&repo_file("../shared/data/sol-usd-daily-to-2021.csv")).unwrap();
+    let path = csv::read(&repo_file("data/prices/sol-usd-daily-to-2021.csv")).unwrap();
     // From 1 May 2021 through the 19 May crash and after.
     let start = path.iter().position(|t| t.time >= 1_619_827_200).unwrap();
     let window = &path[start..start + 40];
