@@ -14,6 +14,10 @@ pub fn oracle(config: &OracleConfig) -> Described {
     vec![
         ("feed_id", hex(&config.feed_id)),
         ("max_age", fmt_secs(config.max_age_secs.into())),
+        (
+            "liquidation_max_age",
+            fmt_secs(config.liquidation_max_age_secs.into()),
+        ),
         ("max_confidence", fmt_bps(config.max_confidence_bps.into())),
         ("min_verification", verification(config.min_verification)),
     ]
@@ -63,6 +67,10 @@ pub fn calibration(params: &CalibrationParams) -> Described {
         ),
         ("depth_max_age", fmt_secs(params.depth_max_age_secs.into())),
         ("max_slippage", fmt_bps(params.max_slippage_bps.into())),
+        (
+            "sample_interval",
+            fmt_secs(params.sample_interval_secs.into()),
+        ),
     ]
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, Context, Result};
+use risk_engine::calibration;
 use risk_engine::state::Reserve;
 use solana_sdk::signature::Signer;
 
@@ -81,8 +82,10 @@ fn refresh_one(
             return;
         }
     };
+    // Only a price the calibration would count is worth a transaction: a
+    // newer one, opening its sample slot, within the slot's first moments.
     let published = update.price_message.publish_time;
-    if published <= reserve.calibrated.last_publish_time {
+    if calibration::skip_reason(reserve, published).is_some() {
         report.up_to_date += 1;
         return;
     }

@@ -4,11 +4,12 @@
 use anchor_lang::prelude::Pubkey;
 use anyhow::Result;
 use fixed::types::I80F48;
+use risk_engine::calibration::effective_threshold_bps;
 use risk_engine::lending::position_debt;
-use risk_engine::liquidation::{effective_threshold_bps, position_sides};
+use risk_engine::liquidation::position_sides;
 use risk_engine::math::liquidation::health_factor;
 use risk_engine::math::volatility::annualised_sigma_bps;
-use risk_engine::oracle::pyth::{load_price, OraclePrice};
+use risk_engine::oracle::pyth::{load_price, OraclePrice, PriceUse};
 use risk_engine::state::{Market, Reserve};
 use serde_json::{json, Map, Value};
 
@@ -192,7 +193,7 @@ fn current_price(
 ) -> Result<OraclePrice, String> {
     let account = prices.for_reserve(address, reserve);
     match accounts::price_update(chain, &account) {
-        Ok(Some(update)) => load_price(&update, &reserve.oracle, now)
+        Ok(Some(update)) => load_price(&update, &reserve.oracle, now, PriceUse::Lending)
             .map_err(|error| crate::config::resolve::program_reason(&error)),
         Ok(None) => Err(format!("no Pyth account at {account}")),
         Err(error) => Err(format!("{error:#}")),

@@ -101,6 +101,13 @@ impl TestFixture {
             users: Vec::new(),
             nonce: 0,
         };
+        // The clock starts at a UTC midnight: calibration samples are taken
+        // on a grid of slots from the epoch (15 minutes in the presets), so
+        // whole hours from here are slot starts.
+        let now = fixture.now().await;
+        fixture
+            .set_clock(now - now.rem_euclid(86_400) + 86_400)
+            .await;
         fixture
             .airdrop(fixture.authority.pubkey(), 10_000_000_000)
             .await;
@@ -385,6 +392,7 @@ impl TestFixture {
             &t22,
             self.users[0].t22_account,
             usdc,
+            0,
         );
         self.send(&[ix], &[&supplier]).await.expect("supply");
         let owner = self.users[1].keypair.insecure_clone();

@@ -10,6 +10,8 @@ pub fn oracle(feed_id: [u8; 32]) -> OracleConfig {
         max_confidence_bps: 200,
         min_verification: VERIFICATION_FULL,
         _padding: 0,
+        liquidation_max_age_secs: 15,
+        _padding1: [0; 4],
     }
 }
 
@@ -37,7 +39,8 @@ pub fn calibration() -> CalibrationParams {
         calibration_max_age_secs: 3_600,
         depth_max_age_secs: 86_400,
         max_slippage_bps: 300,
-        _padding: [0; 6],
+        _padding: [0; 2],
+        sample_interval_secs: 900,
     }
 }
 

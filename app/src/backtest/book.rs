@@ -7,10 +7,9 @@
 
 use anyhow::{anyhow, Result};
 use fixed::types::I80F48;
+use risk_engine::calibration::{effective_max_ltv_bps, effective_threshold_bps};
 use risk_engine::lending;
-use risk_engine::liquidation::{
-    effective_threshold_bps, liquidate, position_sides, LiquidationOutcome,
-};
+use risk_engine::liquidation::{liquidate, position_sides, LiquidationOutcome};
 use risk_engine::math::health::token_value;
 use risk_engine::math::liquidation::is_liquidatable;
 use risk_engine::math::threshold::slippage_bps;
@@ -258,7 +257,7 @@ impl Book {
                 let sides = |b: &Borrower| (b.position.collateral_amount, b.position.debt_shares);
                 let before = sides(&self.borrowers[i]);
                 outcome.borrowed_usd +=
-                    self.relever(i, collateral, collateral_price, debt, debt_price)?;
+                    self.relever(i, collateral, collateral_price, debt, debt_price, now)?;
                 if sides(&self.borrowers[i]) != before {
                     self.remeasure(i, collateral, debt, debt_price);
                 }
@@ -429,6 +428,7 @@ impl Book {
         collateral_price: &OraclePrice,
         debt: &mut Reserve,
         debt_price: &OraclePrice,
+        now: i64,
     ) -> Result<f64> {
         let borrower = &mut self.borrowers[i];
         let position = &mut borrower.position;
@@ -440,7 +440,7 @@ impl Book {
             collateral.lending.total_collateral += amount;
         }
         let owed = lending::position_debt(debt, position).map_err(program)?;
-        let max_ltv = f64::from(collateral.calibrated.max_ltv_bps) / 10_000.0;
+        let max_ltv = f64::from(effective_max_ltv_bps(collateral, now)) / 10_000.0;
         let unit = scale(debt.mint_decimals);
         let debt_usd_per_token = debt_price.debt_price().to_num::<f64>();
         // Most borrowers are at their target: a bound in floats, wider than
@@ -477,6 +477,7 @@ impl Book {
             collateral_price,
             &trial_debt,
             debt_price,
+            now,
         )
         .is_err()
         {

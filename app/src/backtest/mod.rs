@@ -114,6 +114,25 @@ pub fn collateral_spec(setup: &Setup, threshold: Threshold) -> Result<ReserveSpe
     Ok(spec)
 }
 
+/// The collateral as a replay of `path` lists it. A replay counts every tick
+/// as a keeper's refresh on time: a gap in the data (a day between daily
+/// closes) is not an outage, so the calibration must not go stale between
+/// ticks. `calibration_max_age` is raised to the history's largest gap, at
+/// most the program's limit, which the program's own `validate()` accepts.
+fn without_outages(mut spec: ReserveSpec, path: &[Tick]) -> ReserveSpec {
+    let largest_gap = path
+        .windows(2)
+        .map(|pair| pair[1].time - pair[0].time)
+        .max()
+        .unwrap_or(0);
+    let gap_secs = u32::try_from(largest_gap)
+        .unwrap_or(u32::MAX)
+        .min(risk_engine::constants::MAX_STALENESS_SECS);
+    let calibration = &mut spec.calibration;
+    calibration.calibration_max_age_secs = calibration.calibration_max_age_secs.max(gap_secs);
+    spec
+}
+
 /// The debt price at `time`: the last one at or before it, else the first.
 fn debt_price_at(debt_path: Option<&[Tick]>, cursor: &mut usize, time: i64) -> f64 {
     let Some(path) = debt_path else { return 1.0 };
@@ -150,7 +169,7 @@ pub fn run_with(
     if path.len() < 2 {
         bail!("the price path has fewer than 2 prices");
     }
-    let spec = collateral_spec(setup, threshold)?;
+    let spec = without_outages(collateral_spec(setup, threshold)?, path);
     let start = path[0].time;
     let mut collateral: Reserve = replay::listed_reserve(&spec, start);
     let mut debt: Reserve = replay::listed_reserve(&setup.debt, start);

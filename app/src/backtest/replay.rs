@@ -6,7 +6,7 @@
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, Result};
 use risk_engine::calibration::apply_price;
-use risk_engine::oracle::pyth::{load_price, OraclePrice};
+use risk_engine::oracle::pyth::{load_price, OraclePrice, PriceUse};
 use risk_engine::state::Reserve;
 
 use crate::client::pyth::PythPrice;
@@ -45,7 +45,8 @@ pub fn oracle_price(reserve: &Reserve, price_usd: f64, time: i64) -> Result<Orac
         time,
     )
     .to_update_by(REPLAY_POSTER);
-    load_price(&update, &reserve.oracle, time).map_err(|error| anyhow!(program_reason(&error)))
+    load_price(&update, &reserve.oracle, time, PriceUse::Calibration)
+        .map_err(|error| anyhow!(program_reason(&error)))
 }
 
 /// Applies one tick to `reserve` as a refresh at `time` would.

@@ -49,14 +49,20 @@ impl EmbeddedChain {
             Account::new(OPERATOR_LAMPORTS, 0, &anchor_lang::system_program::ID),
         );
         let context = runtime.block_on(test.start_with_context());
-        Self {
+        let mut chain = Self {
             runtime,
             context,
             operator,
             nonce: 0,
             known: HashMap::new(),
             seen: BTreeSet::new(),
-        }
+        };
+        // The clock starts at the next UTC midnight, a start of every
+        // calibration sample slot: prices posted now are ones the
+        // calibration counts, as a keeper on a real cluster posts them.
+        let now = chain.unix_timestamp().expect("the bank's clock");
+        chain.set_clock(now - now.rem_euclid(86_400) + 86_400);
+        chain
     }
 
     /// Makes `operator` the key that signs and pays from now on, funded

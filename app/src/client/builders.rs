@@ -233,6 +233,7 @@ pub fn supply(
     asset: &ReserveAccounts,
     owner_token_account: Pubkey,
     amount: u64,
+    min_shares_out: u64,
 ) -> Instruction {
     build(
         accounts::Supply {
@@ -244,7 +245,10 @@ pub fn supply(
             event_authority: pda::event_authority(),
             program: risk_engine::ID,
         },
-        instruction::Supply { amount },
+        instruction::Supply {
+            amount,
+            min_shares_out,
+        },
     )
 }
 
@@ -254,6 +258,7 @@ pub fn withdraw_supply(
     asset: &ReserveAccounts,
     owner_token_account: Pubkey,
     amount: u64,
+    min_amount_out: u64,
 ) -> Instruction {
     build(
         accounts::WithdrawSupply {
@@ -264,7 +269,22 @@ pub fn withdraw_supply(
             event_authority: pda::event_authority(),
             program: risk_engine::ID,
         },
-        instruction::WithdrawSupply { amount },
+        instruction::WithdrawSupply {
+            amount,
+            min_amount_out,
+        },
+    )
+}
+
+pub fn close_lender_position(owner: Pubkey, reserve: Pubkey) -> Instruction {
+    build(
+        accounts::CloseLenderPosition {
+            owner,
+            lender_position: pda::lender_position(&reserve, &owner).0,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::CloseLenderPosition {},
     )
 }
 

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
-use risk_engine::constants::VERIFICATION_FULL;
+use risk_engine::constants::{MIN_VERIFICATION_SIGNATURES, VERIFICATION_FULL};
 use risk_engine::pda;
 use risk_engine::state::*;
 use sha2::{Digest, Sha256};
@@ -249,6 +249,8 @@ pub fn oracle_config(mut f: Fields, feed_id: [u8; 32]) -> Result<OracleConfig> {
         max_confidence_bps: f.take("max_confidence", units::percent_to_bps_u16)?,
         min_verification: f.take("min_verification", verification_level)?,
         _padding: 0,
+        liquidation_max_age_secs: f.take("liquidation_max_age", units::duration_to_secs)?,
+        _padding1: [0; 4],
     };
     f.finish()?;
     Ok(config)
@@ -259,9 +261,9 @@ fn verification_level(text: &str) -> Result<u8, String> {
         return Ok(VERIFICATION_FULL);
     }
     match text.parse::<u8>() {
-        Ok(level @ 1..=254) => Ok(level),
+        Ok(level @ MIN_VERIFICATION_SIGNATURES..=254) => Ok(level),
         _ => Err(format!(
-            "\"{text}\" is neither \"full\" nor a signature count 1..=254"
+            "\"{text}\" is neither \"full\" nor a signature count {MIN_VERIFICATION_SIGNATURES}..=254 (the Wormhole quorum or more)"
         )),
     }
 }
@@ -296,7 +298,8 @@ pub fn calibration_params(mut f: Fields) -> Result<CalibrationParams> {
         calibration_max_age_secs: f.take("calibration_max_age", units::duration_to_secs)?,
         depth_max_age_secs: f.take("depth_max_age", units::duration_to_secs)?,
         max_slippage_bps: f.take("max_slippage", units::percent_to_bps_u16)?,
-        _padding: [0; 6],
+        _padding: [0; 2],
+        sample_interval_secs: f.take("sample_interval", units::duration_to_secs)?,
     };
     f.finish()?;
     Ok(params)

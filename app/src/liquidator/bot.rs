@@ -9,7 +9,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anyhow::{anyhow, bail, Result};
 use fixed::types::I80F48;
-use risk_engine::oracle::pyth::{load_price, OraclePrice};
+use risk_engine::oracle::pyth::{load_price, OraclePrice, PriceUse};
 use risk_engine::state::{Position, Reserve};
 use solana_sdk::signature::Signer;
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
@@ -127,7 +127,9 @@ pub fn plan(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<Planne
     })
 }
 
-/// The reserve's price as the program would accept it now.
+/// The reserve's price as the program would accept it for a liquidation
+/// now: fresh enough for `liquidation_max_age_secs`, and not older than the
+/// newest price the reserve has accepted.
 fn usable_price(
     chain: &mut dyn Chain,
     asset: &ReserveAccounts,
@@ -136,7 +138,12 @@ fn usable_price(
 ) -> Result<OraclePrice> {
     let update = accounts::price_update(chain, &asset.price_account)?
         .ok_or_else(|| anyhow!("no Pyth account at {}", asset.price_account))?;
-    load_price(&update, &reserve.oracle, now).map_err(|error| anyhow!(program_reason(&error)))
+    let price = load_price(&update, &reserve.oracle, now, PriceUse::Liquidation)
+        .map_err(|error| anyhow!(program_reason(&error)))?;
+    let mut mark = *reserve;
+    mark.accept_price_time(price.publish_time)
+        .map_err(|error| anyhow!(program_reason(&error)))?;
+    Ok(price)
 }
 
 /// Sends the planned liquidations in order. One refused (another bot was

@@ -61,7 +61,7 @@ pub fn supply(
 ) -> Result<()> {
     let lender = new_participant(chain)?;
     let account = fund(chain, &lender.pubkey(), asset, amount)?;
-    let ix = builders::supply(lender.pubkey(), market, asset, account, amount);
+    let ix = builders::supply(lender.pubkey(), market, asset, account, amount, 0);
     chain
         .send(&[ix], &[&lender])
         .context("supplying the debt asset")?;

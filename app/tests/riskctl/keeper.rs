@@ -3,7 +3,7 @@
 //! would, step by step.
 
 use risk_engine::calibration::apply_price;
-use risk_engine::oracle::pyth::load_price;
+use risk_engine::oracle::pyth::{load_price, PriceUse};
 use riskctl::keeper::{self, KeeperOptions};
 
 use crate::riskctl::harness::{Harness, START};
@@ -33,7 +33,7 @@ fn each_pass_moves_the_threshold_as_the_program_would() {
         assert_eq!(report.refreshed.len(), 3, "every reserve had a newer price");
         assert!(report.failed.is_empty(), "{:?}", report.failed);
 
-        let price = load_price(&posted, &expected.oracle, time).unwrap();
+        let price = load_price(&posted, &expected.oracle, time, PriceUse::Calibration).unwrap();
         apply_price(&mut expected, &price, time).unwrap();
         let on_chain = h.reserve("SOL");
         assert_eq!(on_chain.calibrated, expected.calibrated, "hour {hour}");
@@ -50,7 +50,8 @@ fn each_pass_moves_the_threshold_as_the_program_would() {
 fn a_price_that_is_not_newer_is_left_alone() {
     let mut h = Harness::deployed();
     let options = options(&h);
-    h.publish_all(START + 60, 150.0);
+    // A slot's start: the calibration counts it.
+    h.publish_all(START + 900, 150.0);
     assert_eq!(
         keeper::pass(&mut h.chain, &options)
             .unwrap()
@@ -59,6 +60,12 @@ fn a_price_that_is_not_newer_is_left_alone() {
         3
     );
     let before = h.reserve("SOL");
+    let report = keeper::pass(&mut h.chain, &options).unwrap();
+    assert_eq!((report.refreshed.len(), report.up_to_date), (0, 3));
+    assert_eq!(h.reserve("SOL").calibrated, before.calibrated);
+    // A newer price in the same sample slot would not count either.
+    h.chain.set_clock(START + 905);
+    h.publish_all(START + 905, 151.0);
     let report = keeper::pass(&mut h.chain, &options).unwrap();
     assert_eq!((report.refreshed.len(), report.up_to_date), (0, 3));
     assert_eq!(h.reserve("SOL").calibrated, before.calibrated);
@@ -116,7 +123,8 @@ fn the_depth_reporter_reports_the_file_and_nobody_else_does() {
     .unwrap();
     let mut options = options(&h);
     options.depth_file = Some(file.clone());
-    h.publish_all(START + 60, 150.0);
+    // A slot's start: the calibration counts it.
+    h.publish_all(START + 900, 150.0);
     let report = keeper::pass(&mut h.chain, &options).unwrap();
     assert_eq!(
         report.depth_reported,

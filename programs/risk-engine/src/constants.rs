@@ -62,6 +62,21 @@ pub const PAUSE_LIQUIDATIONS: u8 = 1 << 1;
 pub const PAUSE_REFRESH: u8 = 1 << 2;
 pub const ALL_PAUSE_FLAGS: u8 = PAUSE_LENDING | PAUSE_LIQUIDATIONS | PAUSE_REFRESH;
 
+/// Fewest Wormhole guardian signatures a partially verified Pyth update may
+/// carry: the quorum of the 19-guardian set (two thirds plus one). Fewer
+/// signatures prove nothing the guardians agreed on.
+pub const MIN_VERIFICATION_SIGNATURES: u8 = 13;
+/// Furthest a Pyth `publish_time` may be ahead of the cluster clock. A price
+/// from the future would become the newest accepted one and refuse every
+/// current price until the clock caught up; 10 s covers the usual drift
+/// between Pythnet's and Solana's clocks.
+pub const MAX_PUBLISH_TIME_SKEW_SECS: i64 = 10;
+/// Calibration sample slots: from a minute to a day, dividing a day.
+pub const MIN_SAMPLE_INTERVAL_SECS: u32 = 60;
+pub const MAX_SAMPLE_INTERVAL_SECS: u32 = SECONDS_PER_DAY;
+/// A price counts for calibration only within the first 1/60 of its slot.
+pub const SAMPLE_WINDOW_DIVISOR: u32 = 60;
+
 /// Minimum verification level encoded in one byte so that a larger number is
 /// always stricter: `1..=254` means Pyth `Partial` with at least that many
 /// guardian signatures, `255` means `Full`.

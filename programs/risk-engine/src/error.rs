@@ -61,7 +61,7 @@ pub enum RiskError {
     OracleMaxAgeOutOfRange,
     #[msg("Oracle confidence limit must be between 1 and 1,000 bps")]
     ConfidenceLimitOutOfRange,
-    #[msg("Minimum verification level must be 1..=254 signatures or 255 (Full)")]
+    #[msg("Minimum verification level must be 13..=254 signatures (the Wormhole quorum) or 255 (Full)")]
     VerificationLevelOutOfRange,
 
     // Interest model.
@@ -162,12 +162,28 @@ pub enum RiskError {
     CollateralOutBelowMinimum,
     #[msg("This partial liquidation would leave dust; repay more or all of the debt")]
     LiquidationLeavesDust,
+
+    // Price choice, sampling and slippage guards.
+    #[msg("Pyth price is older than the newest price this reserve has accepted")]
+    OraclePriceOlderThanAccepted,
+    #[msg("Pyth publish time is more than 10 s ahead of the cluster clock")]
+    OraclePublishTimeInFuture,
+    #[msg("Liquidation max age must be between 1 s and the oracle max age")]
+    LiquidationMaxAgeOutOfRange,
+    #[msg("Sample interval must divide a day, be 60 s to 1 day, and at most half the calibration max age")]
+    SampleIntervalOutOfRange,
+    #[msg("Supply would mint fewer shares than min_shares_out")]
+    SharesOutBelowMinimum,
+    #[msg("Withdrawal would pay out less than min_amount_out")]
+    AmountOutBelowMinimum,
+    #[msg("Lender position still holds supply shares")]
+    LenderPositionNotEmpty,
 }
 
 impl RiskError {
     /// The newest variant: clients map codes `6000..=6000 + LAST` back to
     /// names and messages. Move it when a variant is appended.
-    pub const LAST: RiskError = RiskError::LiquidationLeavesDust;
+    pub const LAST: RiskError = RiskError::LenderPositionNotEmpty;
 
     /// The variant of a custom error code, when the code is one of ours.
     pub fn from_code(code: u32) -> Option<RiskError> {
@@ -200,7 +216,7 @@ mod tests {
         assert_eq!(u32::from(first), 6000);
         let last_code = u32::from(RiskError::LAST);
         let last = RiskError::from_code(last_code).expect("last code");
-        assert_eq!(last.name(), "LiquidationLeavesDust");
+        assert_eq!(last.name(), "LenderPositionNotEmpty");
         assert!(RiskError::from_code(last_code + 1).is_none());
         assert!(RiskError::from_code(2040).is_none());
     }

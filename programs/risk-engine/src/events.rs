@@ -144,7 +144,9 @@ pub struct ReservePriceSeeded {
 pub struct ReserveRefreshSkipped {
     pub reserve: Pubkey,
     pub publish_time: i64,
+    /// The last price counted into the calibration series.
     pub last_publish_time: i64,
+    pub reason: crate::calibration::SkipReason,
 }
 
 #[event]
@@ -227,6 +229,13 @@ pub struct PositionClosed {
 }
 
 #[event]
+pub struct LenderPositionClosed {
+    pub lender_position: Pubkey,
+    pub reserve: Pubkey,
+    pub owner: Pubkey,
+}
+
+#[event]
 pub struct ProtocolFeesClaimed {
     pub reserve: Pubkey,
     pub treasury_token_account: Pubkey,
@@ -243,7 +252,8 @@ pub struct Liquidated {
     pub collateral_conf: WrappedI80F48,
     pub debt_price: WrappedI80F48,
     pub debt_conf: WrappedI80F48,
-    /// Threshold the health was measured with (`lt_min` if calibration was stale).
+    /// Threshold the health was measured with (declining toward `lt_min`
+    /// while the calibration is stale).
     pub threshold_bps: u16,
     pub health_before: WrappedI80F48,
     pub health_after: WrappedI80F48,
@@ -256,6 +266,8 @@ pub struct Liquidated {
     /// Part of `seized` sent to the treasury.
     pub protocol_fee: u64,
     pub to_liquidator: u64,
-    /// Debt written off against suppliers, debt base units.
+    /// Debt written off, debt base units: first against the protocol's
+    /// unclaimed fees (`deficit_absorbed_by_fees`), the rest against suppliers.
     pub deficit: u64,
+    pub deficit_absorbed_by_fees: u64,
 }

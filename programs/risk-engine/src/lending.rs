@@ -5,10 +5,11 @@
 use anchor_lang::prelude::*;
 use fixed::types::I80F48;
 
+use crate::calibration::effective_max_ltv_bps;
 use crate::error::RiskError;
 use crate::math::{health, interest, shares};
 use crate::oracle::pyth::OraclePrice;
-use crate::state::{Position, Reserve};
+use crate::state::{LendingState, Position, Reserve};
 
 /// Brings the reserve's borrow index and protocol fees up to `now`:
 /// `index ← index × (1 + rate(u) × dt / year)` with the kinked curve at the
@@ -20,7 +21,9 @@ pub fn accrue_interest(reserve: &mut Reserve, now: i64) -> Result<()> {
         return Ok(());
     }
     let index: I80F48 = lending.borrow_index.into();
-    let borrowed = I80F48::from_num(lending.debt_shares) * index;
+    let borrowed = I80F48::from_num(lending.debt_shares)
+        .checked_mul(index)
+        .ok_or(RiskError::MathOverflow)?;
     let model = &reserve.interest;
     let curve = interest::RateCurve {
         base_rate_bps: model.base_rate_bps,
@@ -51,26 +54,34 @@ pub fn accrue_interest(reserve: &mut Reserve, now: i64) -> Result<()> {
 
 /// What all supply shares are worth: liquidity in the vault plus debt owed,
 /// less the protocol's fees.
-pub fn supply_pool_value(reserve: &Reserve) -> I80F48 {
+pub fn supply_pool_value(reserve: &Reserve) -> Result<I80F48> {
     let lending = &reserve.lending;
     let borrowed: I80F48 = lending.borrowed_amount.into();
     let fees: I80F48 = lending.protocol_fees.into();
-    (I80F48::from_num(lending.available_liquidity) + borrowed - fees).max(I80F48::ZERO)
+    let value = I80F48::from_num(lending.available_liquidity)
+        .checked_add(borrowed)
+        .and_then(|assets| assets.checked_sub(fees))
+        .ok_or(RiskError::MathOverflow)?;
+    Ok(value.max(I80F48::ZERO))
 }
 
-/// Adds `amount` of supplied liquidity; returns the supply shares minted.
-pub fn supply(reserve: &mut Reserve, amount: u64) -> Result<u64> {
+/// Adds `amount` of supplied liquidity; returns the supply shares minted,
+/// at least `min_shares_out`.
+pub fn supply(reserve: &mut Reserve, amount: u64, min_shares_out: u64) -> Result<u64> {
     require!(amount > 0, RiskError::ZeroAmount);
-    let pool_value = supply_pool_value(reserve);
+    let pool_value = supply_pool_value(reserve)?;
     let cap = I80F48::from_num(reserve.interest.supply_cap);
     require!(
-        pool_value + I80F48::from_num(amount) <= cap,
+        pool_value
+            .checked_add(I80F48::from_num(amount))
+            .is_some_and(|after| after <= cap),
         RiskError::SupplyCapExceeded
     );
     let lending = &mut reserve.lending;
     let minted = shares::supply_shares_to_mint(amount, lending.supply_shares, pool_value)
         .map_err(|_| RiskError::SupplyPoolWorthless)?;
     require!(minted > 0, RiskError::ZeroAmount);
+    require!(minted >= min_shares_out, RiskError::SharesOutBelowMinimum);
     lending.supply_shares = lending
         .supply_shares
         .checked_add(minted)
@@ -82,6 +93,17 @@ pub fn supply(reserve: &mut Reserve, amount: u64) -> Result<u64> {
     Ok(minted)
 }
 
+/// What a supplier holding `owned_shares` may take now: everything the
+/// shares are worth, as far as liquidity not lent out allows.
+pub fn withdrawable(reserve: &Reserve, owned_shares: u64) -> Result<u64> {
+    let worth = shares::supply_value(
+        owned_shares,
+        reserve.lending.supply_shares,
+        supply_pool_value(reserve)?,
+    )?;
+    Ok(worth.min(reserve.lending.available_liquidity))
+}
+
 /// Removes `amount` of liquidity for a supplier holding `owned_shares`;
 /// returns the supply shares burned.
 pub fn withdraw_supply(reserve: &mut Reserve, owned_shares: u64, amount: u64) -> Result<u64> {
@@ -90,7 +112,7 @@ pub fn withdraw_supply(reserve: &mut Reserve, owned_shares: u64, amount: u64) ->
         amount <= reserve.lending.available_liquidity,
         RiskError::InsufficientLiquidity
     );
-    let pool_value = supply_pool_value(reserve);
+    let pool_value = supply_pool_value(reserve)?;
     let lending = &mut reserve.lending;
     let burned = shares::supply_shares_to_burn(amount, lending.supply_shares, pool_value)
         .map_err(|_| RiskError::SupplyPoolWorthless)?;
@@ -175,13 +197,17 @@ pub fn position_debt(debt_reserve: &Reserve, position: &Position) -> Result<u64>
 
 /// The check of every borrow and collateral withdrawal, at conservative
 /// prices: collateral at `min(spot, ema)`, debt at `max(spot, ema)`, and
-/// `debt_value <= collateral_value × max_ltv`.
+/// `debt_value <= collateral_value × max_ltv`, with `max_ltv` taken from the
+/// threshold liquidation uses at `now` (`effective_max_ltv_bps`): a stale
+/// calibration lowers both alike, so no borrow is liquidatable the moment
+/// it is made.
 pub fn require_within_max_ltv(
     position: &Position,
     collateral_reserve: &Reserve,
     collateral_price: &OraclePrice,
     debt_reserve: &Reserve,
     debt_price: &OraclePrice,
+    now: i64,
 ) -> Result<()> {
     let debt = position_debt(debt_reserve, position)?;
     if debt == 0 {
@@ -198,11 +224,26 @@ pub fn require_within_max_ltv(
         health::within_ltv(
             collateral_value,
             debt_value,
-            collateral_reserve.calibrated.max_ltv_bps
+            effective_max_ltv_bps(collateral_reserve, now)
         )?,
         RiskError::MaxLtvExceeded
     );
     Ok(())
+}
+
+/// Takes a loss of `loss` base units (bad debt written off) from the
+/// protocol's unclaimed fees first, in whole units as far as they go;
+/// returns the part they absorbed. The suppliers' pool value bears the
+/// rest: fees are junior to suppliers.
+pub fn absorb_loss_with_fees(lending: &mut LendingState, loss: u64) -> Result<u64> {
+    let fees: I80F48 = lending.protocol_fees.into();
+    let whole_fees: u64 = fees
+        .floor()
+        .checked_to_num()
+        .ok_or(RiskError::MathOverflow)?;
+    let absorbed = whole_fees.min(loss);
+    lending.protocol_fees = (fees - I80F48::from_num(absorbed)).into();
+    Ok(absorbed)
 }
 
 /// Moves the protocol's accrued fees out of the suppliers' liquidity: the

@@ -93,11 +93,18 @@ pub mod risk_engine {
     }
 
     // Suppliers.
-    pub fn supply(ctx: Context<Supply>, amount: u64) -> Result<()> {
-        Supply::handler(ctx, amount)
+    pub fn supply(ctx: Context<Supply>, amount: u64, min_shares_out: u64) -> Result<()> {
+        Supply::handler(ctx, amount, min_shares_out)
     }
-    pub fn withdraw_supply(ctx: Context<WithdrawSupply>, amount: u64) -> Result<()> {
-        WithdrawSupply::handler(ctx, amount)
+    pub fn withdraw_supply(
+        ctx: Context<WithdrawSupply>,
+        amount: u64,
+        min_amount_out: u64,
+    ) -> Result<()> {
+        WithdrawSupply::handler(ctx, amount, min_amount_out)
+    }
+    pub fn close_lender_position(ctx: Context<CloseLenderPosition>) -> Result<()> {
+        CloseLenderPosition::handler(ctx)
     }
 
     // Borrowers.

@@ -4,6 +4,7 @@
 use anchor_lang::prelude::*;
 use fixed::types::I80F48;
 
+use crate::calibration::effective_threshold_bps;
 use crate::error::RiskError;
 use crate::lending;
 use crate::math::liquidation::{self as math, CloseRules, SeizeSplit, Side};
@@ -21,21 +22,11 @@ pub struct LiquidationOutcome {
     /// Collateral taken from the position, collateral base units.
     pub seized: u64,
     pub split: SeizeSplit,
-    /// Debt left without collateral, written off against suppliers.
+    /// Debt left without collateral, written off: first against the
+    /// protocol's unclaimed fees, the rest against suppliers.
     pub deficit: u64,
-}
-
-/// The threshold a liquidation measures health with: the calibrated one,
-/// or `lt_min` once the calibration is older than its max age.
-pub fn effective_threshold_bps(reserve: &Reserve, now: i64) -> u16 {
-    let age = now.saturating_sub(reserve.calibrated.last_calibration_ts);
-    let fresh = reserve.calibrated.last_calibration_ts > 0
-        && age <= i64::from(reserve.calibration.calibration_max_age_secs);
-    if fresh {
-        reserve.calibrated.liquidation_threshold_bps
-    } else {
-        reserve.bounds.lt_min_bps
-    }
+    /// The part of `deficit` the protocol's unclaimed fees absorbed.
+    pub deficit_absorbed_by_fees: u64,
 }
 
 /// A position's two sides at spot prices, as liquidation measures them:
@@ -67,8 +58,10 @@ pub fn position_sides(
 /// close factor (see `math::liquidation::max_repay`); seized collateral is
 /// `repay × P_d / P_c × (1 + bonus)`, capped at the position's collateral
 /// (repay then shrinks to match). Debt left with no collateral becomes the
-/// debt reserve's deficit: its shares are burned, so the suppliers' pool
-/// value falls by exactly that amount.
+/// debt reserve's deficit: its shares are burned, the protocol's unclaimed
+/// fees absorb it first (whole units, as far as they go) and the suppliers'
+/// pool value falls by the rest. Fees are junior to suppliers: the treasury
+/// is paid only from what the suppliers are not owed.
 #[allow(clippy::too_many_arguments)]
 pub fn liquidate(
     position: &mut Position,
@@ -158,6 +151,7 @@ pub fn liquidate(
         .deficit
         .checked_add(deficit)
         .ok_or(RiskError::MathOverflow)?;
+    let deficit_absorbed_by_fees = lending::absorb_loss_with_fees(lending_state, deficit)?;
     collateral.lending.total_collateral = collateral
         .lending
         .total_collateral
@@ -185,6 +179,7 @@ pub fn liquidate(
         seized,
         split: math::split_seized(seized, bonus_bps, rules.protocol_fee_share_bps),
         deficit,
+        deficit_absorbed_by_fees,
     })
 }
 

@@ -8,7 +8,7 @@ use risk_engine::calibration;
 use risk_engine::constants::*;
 use risk_engine::error::RiskError;
 use risk_engine::events::*;
-use risk_engine::oracle::pyth::load_price;
+use risk_engine::oracle::pyth::{load_price, PriceUse};
 use risk_engine::state::Reserve;
 use risk_engine_tests::fixture::ReserveFixture;
 use risk_engine_tests::pyth::PythPrice;
@@ -30,7 +30,16 @@ async fn step(f: &mut TestFixture, asset: &ReserveFixture, price_e8: i64) -> (Re
 
     let now = f.now().await;
     let mut mirror = before;
-    let oracle_price = load_price(&price.to_update(), &mirror.oracle, now).expect("valid price");
+    let oracle_price = load_price(
+        &price.to_update(),
+        &mirror.oracle,
+        now,
+        PriceUse::Calibration,
+    )
+    .expect("valid price");
+    mirror
+        .accept_price_time(oracle_price.publish_time)
+        .expect("newer");
     calibration::apply_price(&mut mirror, &oracle_price, now).expect("math applies");
     assert_eq!(
         bytemuck::bytes_of(&mirror),
@@ -56,22 +65,27 @@ async fn the_first_refresh_seeds_and_a_replay_is_a_no_op() {
     assert_eq!(reserve.calibrated.last_publish_time, seeded.publish_time);
     assert_eq!(threshold(&reserve), presets::bounds().lt_min_bps);
 
-    // The same update again, and an older one: nothing counted twice.
+    // The same update again: nothing counted twice, nothing changed.
     let raw = f.raw(asset.reserve).await;
     let events = f.refresh(&asset).await.expect("replay");
     let skipped: ReserveRefreshSkipped = events.one();
     assert_eq!(skipped.publish_time, skipped.last_publish_time);
-    let older = PythPrice::new(asset.feed_id, 100_00000000, -8, seeded.publish_time - 5);
-    f.set_price(&asset, older);
-    let events = f.refresh(&asset).await.expect("older");
-    assert_eq!(
-        events.one::<ReserveRefreshSkipped>().publish_time,
-        seeded.publish_time - 5
-    );
+    assert_eq!(skipped.reason, calibration::SkipReason::NotNewer);
     assert!(
         f.raw(asset.reserve).await == raw,
         "a skipped refresh changes nothing"
     );
+    // An older genuine update is refused outright (M3).
+    let older = PythPrice::new(asset.feed_id, 100_00000000, -8, seeded.publish_time - 5);
+    f.set_price(&asset, older);
+    let ix = builders::refresh_reserve(f.market, asset.reserve, asset.price_account);
+    f.assert_rejected(
+        &[ix],
+        &[],
+        RiskError::OraclePriceOlderThanAccepted,
+        &[asset.reserve],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -353,11 +367,24 @@ async fn a_real_mainnet_price_update_passes_the_adapter() {
         rent_epoch: 0,
     };
     f.context.set_account(&asset.price_account, &account.into());
-    let events = f.refresh(&asset).await.expect("real update accepted");
-    let seeded: ReservePriceSeeded = events.one();
+    let reserve = f.reserve_state(asset.reserve).await;
+    let read = load_price(
+        &update,
+        &reserve.oracle,
+        message.publish_time + 10,
+        PriceUse::Calibration,
+    )
+    .expect("the adapter reads it");
     let expected = message.price as f64 * 10f64.powi(message.exponent);
-    assert!((I80F48::from(seeded.price).to_num::<f64>() - expected).abs() < 1e-9);
-    assert_eq!(seeded.publish_time, message.publish_time);
+    assert!((read.price.to_num::<f64>() - expected).abs() < 1e-9);
+    let events = f.refresh(&asset).await.expect("real update accepted");
+    // Accepted as the newest price; published 402 s into its 15-minute
+    // sample slot, it is not one the calibration counts.
+    let skipped: ReserveRefreshSkipped = events.one();
+    assert_eq!(skipped.publish_time, message.publish_time);
+    assert_eq!(skipped.reason, calibration::SkipReason::AfterSampleWindow);
+    let reserve = f.reserve_state(asset.reserve).await;
+    assert_eq!(reserve.newest_price_publish_time, message.publish_time);
 
     // Ten minutes later the same update is stale.
     f.set_clock(message.publish_time + 600).await;

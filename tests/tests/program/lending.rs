@@ -2,6 +2,8 @@
 
 use fixed::types::I80F48;
 use risk_engine::events::*;
+use risk_engine::lending::supply_pool_value;
+use risk_engine::math::shares::VIRTUAL_SUPPLY;
 use risk_engine::math::volatility::SECONDS_PER_YEAR;
 use risk_engine_tests::builders::{self, PricedPosition};
 use risk_engine_tests::fixture::{ReserveFixture, User};
@@ -22,7 +24,7 @@ async fn supply(f: &mut TestFixture, user: usize, asset: ReserveFixture, amount:
     } else {
         f.users[user].t22_account
     };
-    let ix = builders::supply(owner.pubkey(), f.market, &asset, account, amount);
+    let ix = builders::supply(owner.pubkey(), f.market, &asset, account, amount, 0);
     f.send(&[ix], &[&owner]).await.expect("supply");
 }
 
@@ -41,6 +43,7 @@ async fn full_flow_on_both_token_programs_keeps_every_balance_in_step() {
         &t22,
         supplier_account,
         100_000 * USDC,
+        0,
     );
     let events = f.send(&[ix], &[&supplier]).await.unwrap();
     assert_eq!(events.one::<Supplied>().shares_minted, 100_000 * USDC);
@@ -166,10 +169,15 @@ async fn full_flow_on_both_token_programs_keeps_every_balance_in_step() {
         &t22,
         supplier_account,
         u64::MAX,
+        0,
     );
     let withdrawn: SupplyWithdrawn = f.send(&[ix], &[&supplier]).await.unwrap().one();
     let interest = limit as f64 * rate;
-    let expected = 100_000.0 * USDC as f64 + interest * 0.9;
+    // The suppliers' 90 % of the interest, less the part the virtual supply
+    // shares hold (V / (S + V) of it, 1e-5 here; see `math::shares`).
+    let shares = 100_000.0 * USDC as f64;
+    let virtual_part = VIRTUAL_SUPPLY as f64 / (shares + VIRTUAL_SUPPLY as f64);
+    let expected = shares + interest * 0.9 * (1.0 - virtual_part);
     assert!(
         (withdrawn.amount as f64 - expected).abs() <= 2.0,
         "withdrew {}",
@@ -324,7 +332,7 @@ async fn bad_position_input_gets_its_error_and_changes_nothing() {
         builders::withdraw_collateral(&p, owner_sol, 0),
         builders::deposit_collateral(owner.pubkey(), p.position, &spl, owner_sol, 0),
         builders::repay(owner.pubkey(), p.position, &t22, owner_usdc, 0),
-        builders::supply(owner.pubkey(), f.market, &t22, owner_usdc, 0),
+        builders::supply(owner.pubkey(), f.market, &t22, owner_usdc, 0, 0),
     ] {
         f.assert_rejected(&[ix], &[&owner], RiskError::ZeroAmount, &watched)
             .await;
@@ -374,6 +382,7 @@ async fn caps_and_liquidity_limit_supply_and_borrow() {
         &t22,
         f.users[0].t22_account,
         501 * USDC,
+        0,
     );
     f.assert_rejected(&[ix], &[&supplier], RiskError::SupplyCapExceeded, &watched)
         .await;
@@ -385,6 +394,7 @@ async fn caps_and_liquidity_limit_supply_and_borrow() {
         &t22,
         f.users[0].t22_account,
         99_801 * USDC,
+        0,
     );
     f.assert_rejected(
         &[ix],
@@ -416,6 +426,7 @@ async fn caps_and_liquidity_limit_supply_and_borrow() {
         &t22,
         f.users[2].t22_account,
         100 * USDC + 1,
+        0,
     );
     f.assert_rejected(
         &[ix],
@@ -461,6 +472,7 @@ async fn a_paused_market_still_lets_users_de_risk() {
                 &t22,
                 f.users[0].t22_account,
                 USDC,
+                0,
             ),
             &supplier,
         ),
@@ -471,6 +483,7 @@ async fn a_paused_market_still_lets_users_de_risk() {
                 &t22,
                 f.users[0].t22_account,
                 USDC,
+                0,
             ),
             &supplier,
         ),
@@ -578,9 +591,10 @@ async fn a_long_multi_user_scenario_conserves_tokens_and_books() {
                     &t22,
                     account,
                     1_234 * USDC,
+                    0,
                 );
                 f.send(&[ix], &[&supplier]).await.expect("withdraw supply");
-                builders::supply(supplier.pubkey(), f.market, &t22, account, 999 * USDC)
+                builders::supply(supplier.pubkey(), f.market, &t22, account, 999 * USDC, 0)
             }
         };
         let signer = if step % 6 == 5 {
@@ -625,10 +639,15 @@ async fn a_long_multi_user_scenario_conserves_tokens_and_books() {
         .await
         .unwrap();
     }
+    // What the virtual supply shares hold stays behind: V (A - S) / (S + V).
+    let reserve = f.reserve_state(t22.reserve).await;
+    let pool = supply_pool_value(&reserve).unwrap().to_num::<f64>();
+    let shares = reserve.lending.supply_shares as f64;
+    let virtual_part = VIRTUAL_SUPPLY as f64 * (pool - shares) / (shares + VIRTUAL_SUPPLY as f64);
     for user in [0, 2] {
         let supplier = keys(&f.users[user]);
         let account = f.users[user].t22_account;
-        let ix = builders::withdraw_supply(supplier.pubkey(), f.market, &t22, account, u64::MAX);
+        let ix = builders::withdraw_supply(supplier.pubkey(), f.market, &t22, account, u64::MAX, 0);
         f.send(&[ix], &[&supplier]).await.unwrap();
     }
     assert_eq!(tokens_in_play(&mut f).await, start);
@@ -640,10 +659,11 @@ async fn a_long_multi_user_scenario_conserves_tokens_and_books() {
     let reserve = f.reserve_state(t22.reserve).await;
     let fees = I80F48::from(reserve.lending.protocol_fees).to_num::<f64>();
     let left = f.token_balance(t22.vault).await as f64;
-    // What stays is the protocol's fees plus rounding dust in its favour.
+    // What stays is the protocol's fees, the virtual shares' part and
+    // rounding dust in the protocol's favour.
     assert!(
-        left >= fees.floor() && left <= fees + 10.0,
-        "left {left}, fees {fees}"
+        left >= fees.floor() + virtual_part.floor() && left <= fees + virtual_part + 10.0,
+        "left {left}, fees {fees}, virtual {virtual_part}"
     );
     f.assert_vault_matches(&t22).await;
 
@@ -659,9 +679,10 @@ async fn a_long_multi_user_scenario_conserves_tokens_and_books() {
     let claimed: ProtocolFeesClaimed = f.send(&[claim], &[]).await.unwrap().one();
     assert_eq!(claimed.amount, fees.floor() as u64);
     assert_eq!(f.token_balance(treasury).await, claimed.amount);
+    let dust = f.token_balance(t22.vault).await as f64;
     assert!(
-        f.token_balance(t22.vault).await <= 10,
-        "only rounding dust stays"
+        dust <= virtual_part + 10.0,
+        "only the virtual shares' part and rounding dust stay: {dust}"
     );
     f.assert_vault_matches(&t22).await;
     let ix = builders::claim_protocol_fees(f.market, &t22, treasury);

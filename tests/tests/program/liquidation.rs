@@ -213,7 +213,7 @@ async fn collateral_runs_out_and_the_rest_is_bad_debt_taken_from_suppliers() {
     // $1,500: 10 SOL = $15,000 buys back at most 15,000 / 1.05 of the 17,000 owed.
     let mut s = setup(pinned_bounds(), 1_500).await;
     let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
-    let pool_before = supply_pool_value(&s.f.reserve_state(p.debt.reserve).await);
+    let pool_before = supply_pool_value(&s.f.reserve_state(p.debt.reserve).await).unwrap();
     let ix = builders::liquidate(&p, &a, u64::MAX, 0);
     let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
     assert_eq!(event.seized, 10 * SOL);
@@ -224,7 +224,9 @@ async fn collateral_runs_out_and_the_rest_is_bad_debt_taken_from_suppliers() {
     let reserve = s.f.reserve_state(p.debt.reserve).await;
     assert_eq!(reserve.lending.deficit, event.deficit);
     assert_eq!(reserve.lending.debt_shares, 0);
-    let pool_after = supply_pool_value(&reserve);
+    let pool_after = supply_pool_value(&reserve).unwrap();
+    // No time passed, so no fees stood before the suppliers.
+    assert_eq!(event.deficit_absorbed_by_fees, 0);
     assert_eq!(
         pool_before - pool_after,
         I80F48::from_num(event.deficit),
@@ -297,8 +299,12 @@ async fn a_crash_seen_by_refresh_reserve_makes_a_position_liquidatable() {
     assert_books(&mut s.f, [spl, t22]).await;
 }
 
+/// M2: a stale calibration is no cliff. The threshold in use declines from
+/// the calibrated 88 % at the tightening rate (2 %/h) from the moment the
+/// calibration went stale, and a position at 79.93 % LTV becomes
+/// liquidatable only when the decline reaches it, four hours later.
 #[tokio::test]
-async fn a_stale_calibration_falls_back_to_lt_min() {
+async fn a_stale_calibration_declines_at_the_tightening_rate() {
     let bounds = RiskBounds {
         lt_min_bps: 7_000,
         lt_max_bps: 8_800,
@@ -307,26 +313,26 @@ async fn a_stale_calibration_falls_back_to_lt_min() {
     };
     let mut s = position_with_collateral(bounds, true).await;
     let (p, a, liquidator) = (s.p, s.accounts, s.liquidator.insecure_clone());
-    assert_eq!(
-        s.f.reserve_state(p.collateral.reserve)
-            .await
-            .calibrated
-            .liquidation_threshold_bps,
-        8_800
-    );
-    // LTV 80 %: healthy at 88 %, not at 70 %.
-    s.borrow(1_200 * USDC).await;
+    let calibrated = s.f.reserve_state(p.collateral.reserve).await.calibrated;
+    assert_eq!(calibrated.liquidation_threshold_bps, 8_800);
+    let stale_since = calibrated.last_calibration_ts + 3_600;
+    // LTV 79.93 %: healthy at 88 %, not below 79.93 % (and its interest).
+    s.borrow(1_199 * USDC).await;
     let watched = [p.position, p.collateral.reserve, p.debt.reserve];
-    let ix = builders::liquidate(&p, &a, u64::MAX, 0);
-    s.f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
-        .await;
-
-    // An hour and a second without a refresh: the calibration is stale.
-    s.f.advance_clock(3_601).await;
+    // Stale for a second, then for four hours: 88 % - 8 % = 80 %, still healthy.
+    for at in [stale_since + 1, stale_since + 4 * 3_600] {
+        s.f.set_clock(at).await;
+        s.f.republish_prices().await;
+        let ix = builders::liquidate(&p, &a, u64::MAX, 0);
+        s.f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
+            .await;
+    }
+    // Ten minutes more: 200 bps/h × 4 h 10 min = 833 bps, so 79.67 %.
+    s.f.set_clock(stale_since + 4 * 3_600 + 600).await;
     s.f.republish_prices().await;
     let ix = builders::liquidate(&p, &a, u64::MAX, 0);
     let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
-    assert_eq!(event.threshold_bps, 7_000);
+    assert_eq!(event.threshold_bps, 7_967);
 }
 
 #[tokio::test]

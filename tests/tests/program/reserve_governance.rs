@@ -395,7 +395,7 @@ async fn oracle_config_change_of_feed_resets_the_price_history() {
     // Same feed, tighter limits: history kept.
     let mut same_feed = presets::oracle(SOL_USD_FEED);
     same_feed.max_age_secs = 30;
-    same_feed.min_verification = 5;
+    same_feed.min_verification = 13;
     let events = f
         .send_as_authority(&[builders::set_oracle_config(
             authority.pubkey(),

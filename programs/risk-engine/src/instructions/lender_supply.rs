@@ -34,14 +34,15 @@ impl Supply<'_> {
     }
 
     /// Lends `amount` to the reserve for supply shares
-    /// `amount × total_shares / pool_value`, rounded down.
+    /// `amount × (total_shares + V) / (pool_value + V)`, rounded down (see
+    /// `math::shares`), and no fewer than `min_shares_out`.
     #[access_control(ctx.accounts.validate())]
-    pub fn handler(ctx: Context<Supply>, amount: u64) -> Result<()> {
+    pub fn handler(ctx: Context<Supply>, amount: u64, min_shares_out: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let minted = {
             let mut reserve = ctx.accounts.tokens.reserve.load_mut()?;
             lending::accrue_interest(&mut reserve, now)?;
-            let minted = lending::supply(&mut reserve, amount)?;
+            let minted = lending::supply(&mut reserve, amount, min_shares_out)?;
             reserve.invariant()?;
             minted
         };

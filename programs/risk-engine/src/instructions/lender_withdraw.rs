@@ -4,7 +4,6 @@ use crate::constants::*;
 use crate::error::RiskError;
 use crate::events::SupplyWithdrawn;
 use crate::lending;
-use crate::math::shares;
 use crate::state::{LenderPosition, Market};
 
 use super::reserve_tokens::*;
@@ -35,25 +34,22 @@ impl WithdrawSupply<'_> {
     }
 
     /// Takes `amount` of liquidity back (`u64::MAX`: everything the shares
-    /// are worth), burning `amount × total_shares / pool_value` shares
-    /// rounded up. Limited by the liquidity not lent out.
+    /// are worth, as far as liquidity not lent out allows), burning
+    /// `amount × (total_shares + V) / (pool_value + V)` shares rounded up,
+    /// and pays out no less than `min_amount_out`.
     #[access_control(ctx.accounts.validate())]
-    pub fn handler(ctx: Context<WithdrawSupply>, amount: u64) -> Result<()> {
+    pub fn handler(ctx: Context<WithdrawSupply>, amount: u64, min_amount_out: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let (amount, burned) = {
             let mut reserve = ctx.accounts.tokens.reserve.load_mut()?;
             let mut lender = ctx.accounts.lender_position.load_mut()?;
             lending::accrue_interest(&mut reserve, now)?;
             let amount = if amount == u64::MAX {
-                let pool_value = lending::supply_pool_value(&reserve);
-                shares::supply_value(
-                    lender.supply_shares,
-                    reserve.lending.supply_shares,
-                    pool_value,
-                )?
+                lending::withdrawable(&reserve, lender.supply_shares)?
             } else {
                 amount
             };
+            require!(amount >= min_amount_out, RiskError::AmountOutBelowMinimum);
             let burned = lending::withdraw_supply(&mut reserve, lender.supply_shares, amount)?;
             lender.supply_shares -= burned;
             reserve.invariant()?;

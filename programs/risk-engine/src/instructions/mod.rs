@@ -1,6 +1,7 @@
 pub mod authority_accept;
 pub mod govern_market;
 pub mod govern_reserve;
+pub mod lender_close;
 pub mod lender_supply;
 pub mod lender_withdraw;
 pub mod market_init;
@@ -28,6 +29,7 @@ pub mod reserve_tokens;
 pub use authority_accept::*;
 pub use govern_market::*;
 pub use govern_reserve::*;
+pub use lender_close::*;
 pub use lender_supply::*;
 pub use lender_withdraw::*;
 pub use market_init::*;

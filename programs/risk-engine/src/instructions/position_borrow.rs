@@ -6,7 +6,7 @@ use crate::constants::PAUSE_LENDING;
 use crate::error::RiskError;
 use crate::events::Borrowed;
 use crate::lending;
-use crate::oracle::pyth;
+use crate::oracle::pyth::{self, PriceUse};
 use crate::state::{Market, Position, Reserve};
 
 #[event_cpi]
@@ -22,6 +22,8 @@ pub struct Borrow<'info> {
         constraint = position.load()?.debt_reserve == debt.reserve.key() @ RiskError::WrongReserve,
     )]
     pub position: AccountLoader<'info, Position>,
+    /// Writable: it records the newest price accepted (`accept_price_time`).
+    #[account(mut)]
     pub collateral_reserve: AccountLoader<'info, Reserve>,
     /// The debt reserve, its vault and the owner's token account.
     pub debt: ReserveTokens<'info>,
@@ -40,17 +42,29 @@ impl Borrow<'_> {
 
     /// Borrows `amount` of the debt asset against the position's collateral:
     /// debt shares `ceil(amount / index)`, then
-    /// `debt × max(P_d, ema_d) <= collateral × min(P_c, ema_c) × max_ltv`.
+    /// `debt × max(P_d, ema_d) <= collateral × min(P_c, ema_c) × max_ltv`,
+    /// `max_ltv` from the threshold liquidation would use now.
     #[access_control(ctx.accounts.validate())]
     pub fn handler(ctx: Context<Borrow>, amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let (minted, debt_owed) = {
-            let collateral = ctx.accounts.collateral_reserve.load()?;
+            let mut collateral = ctx.accounts.collateral_reserve.load_mut()?;
             let mut debt = ctx.accounts.debt.reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
-            let collateral_price =
-                pyth::load_price(&ctx.accounts.collateral_price, &collateral.oracle, now)?;
-            let debt_price = pyth::load_price(&ctx.accounts.debt_price, &debt.oracle, now)?;
+            let collateral_price = pyth::load_price(
+                &ctx.accounts.collateral_price,
+                &collateral.oracle,
+                now,
+                PriceUse::Lending,
+            )?;
+            let debt_price = pyth::load_price(
+                &ctx.accounts.debt_price,
+                &debt.oracle,
+                now,
+                PriceUse::Lending,
+            )?;
+            collateral.accept_price_time(collateral_price.publish_time)?;
+            debt.accept_price_time(debt_price.publish_time)?;
             lending::accrue_interest(&mut debt, now)?;
             let minted = lending::borrow(&mut debt, amount)?;
             position.debt_shares = position
@@ -63,7 +77,9 @@ impl Borrow<'_> {
                 &collateral_price,
                 &debt,
                 &debt_price,
+                now,
             )?;
+            collateral.invariant()?;
             debt.invariant()?;
             (minted, lending::position_debt(&debt, &position)?)
         };

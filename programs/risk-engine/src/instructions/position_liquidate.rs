@@ -7,7 +7,7 @@ use crate::constants::PAUSE_LIQUIDATIONS;
 use crate::error::RiskError;
 use crate::events::Liquidated;
 use crate::liquidation;
-use crate::oracle::pyth;
+use crate::oracle::pyth::{self, PriceUse};
 use crate::state::{Market, Position};
 
 #[event_cpi]
@@ -54,6 +54,9 @@ impl Liquidate<'_> {
     /// its collateral with the bonus (see `liquidation::liquidate`); the
     /// treasury's share of the bonus goes to its account, the rest to the
     /// liquidator, who receives at least `min_collateral_out` or nothing.
+    /// Prices must be within the oracle's `liquidation_max_age_secs` and not
+    /// older than the newest each reserve accepted, so the liquidator cannot
+    /// pick the lowest print of a window.
     #[access_control(ctx.accounts.validate())]
     pub fn handler(ctx: Context<Liquidate>, max_repay: u64, min_collateral_out: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
@@ -62,9 +65,20 @@ impl Liquidate<'_> {
             let mut collateral = ctx.accounts.collateral.reserve.load_mut()?;
             let mut debt = ctx.accounts.debt.reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
-            let collateral_price =
-                pyth::load_price(&ctx.accounts.collateral_price, &collateral.oracle, now)?;
-            let debt_price = pyth::load_price(&ctx.accounts.debt_price, &debt.oracle, now)?;
+            let collateral_price = pyth::load_price(
+                &ctx.accounts.collateral_price,
+                &collateral.oracle,
+                now,
+                PriceUse::Liquidation,
+            )?;
+            let debt_price = pyth::load_price(
+                &ctx.accounts.debt_price,
+                &debt.oracle,
+                now,
+                PriceUse::Liquidation,
+            )?;
+            collateral.accept_price_time(collateral_price.publish_time)?;
+            debt.accept_price_time(debt_price.publish_time)?;
             let outcome = liquidation::liquidate(
                 &mut position,
                 &mut collateral,
@@ -110,6 +124,7 @@ impl Liquidate<'_> {
             protocol_fee: outcome.split.protocol_fee,
             to_liquidator: outcome.split.to_liquidator,
             deficit: outcome.deficit,
+            deficit_absorbed_by_fees: outcome.deficit_absorbed_by_fees,
         });
         Ok(())
     }

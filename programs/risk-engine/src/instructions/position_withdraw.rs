@@ -6,7 +6,7 @@ use crate::constants::PAUSE_LENDING;
 use crate::error::RiskError;
 use crate::events::CollateralWithdrawn;
 use crate::lending;
-use crate::oracle::pyth;
+use crate::oracle::pyth::{self, PriceUse};
 use crate::state::{Market, Position, Reserve};
 
 #[event_cpi]
@@ -59,18 +59,31 @@ impl WithdrawCollateral<'_> {
             position.collateral_amount -= amount;
             collateral.lending.total_collateral -= amount;
             if position.debt_shares > 0 {
-                let collateral_price =
-                    pyth::load_price(&ctx.accounts.collateral_price, &collateral.oracle, now)?;
-                let debt_price = pyth::load_price(&ctx.accounts.debt_price, &debt.oracle, now)?;
+                let collateral_price = pyth::load_price(
+                    &ctx.accounts.collateral_price,
+                    &collateral.oracle,
+                    now,
+                    PriceUse::Lending,
+                )?;
+                let debt_price = pyth::load_price(
+                    &ctx.accounts.debt_price,
+                    &debt.oracle,
+                    now,
+                    PriceUse::Lending,
+                )?;
+                collateral.accept_price_time(collateral_price.publish_time)?;
+                debt.accept_price_time(debt_price.publish_time)?;
                 lending::require_within_max_ltv(
                     &position,
                     &collateral,
                     &collateral_price,
                     &debt,
                     &debt_price,
+                    now,
                 )?;
             }
             collateral.invariant()?;
+            debt.invariant()?;
             position.collateral_amount
         };
         ctx.accounts.collateral.out_of_vault(amount)?;

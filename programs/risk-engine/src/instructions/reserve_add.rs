@@ -148,14 +148,16 @@ const VAULT_ACCOUNT_LEN: usize = 165;
 /// other extension (transfer fees, hooks, permanent delegates, pausing,
 /// confidential balances, default-frozen accounts, ...) would let the vault
 /// balance drift from what the reserve records, or block liquidations.
-const ALLOWED_MINT_EXTENSIONS: [ExtensionType; 7] = [
+/// `MintCloseAuthority` is refused too: a mint with no supply left can be
+/// closed and created again at the same address with any extension, a
+/// permanent delegate included, under a reserve that checked the old one.
+const ALLOWED_MINT_EXTENSIONS: [ExtensionType; 6] = [
     ExtensionType::MetadataPointer,
     ExtensionType::TokenMetadata,
     ExtensionType::GroupPointer,
     ExtensionType::TokenGroup,
     ExtensionType::GroupMemberPointer,
     ExtensionType::TokenGroupMember,
-    ExtensionType::MintCloseAuthority,
 ];
 
 fn check_mint_extensions(mint: &AccountInfo) -> Result<()> {

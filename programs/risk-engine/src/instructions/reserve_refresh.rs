@@ -6,7 +6,7 @@ use crate::constants::PAUSE_REFRESH;
 use crate::error::RiskError;
 use crate::events::*;
 use crate::math::volatility::annualised_sigma_bps;
-use crate::oracle::pyth;
+use crate::oracle::pyth::{self, PriceUse};
 use crate::state::{Market, Reserve};
 
 #[event_cpi]
@@ -30,25 +30,37 @@ impl RefreshReserve<'_> {
     }
 
     /// Permissionless crank: oracle adapter, then volatility, then
-    /// calibration (see `calibration::apply_price`).
+    /// calibration (see `calibration::apply_price`). The price must not be
+    /// older than the newest the reserve accepted; it counts into the
+    /// variance only as its sample slot's price (`calibration::take_price`).
     #[access_control(ctx.accounts.validate())]
     pub fn handler(ctx: Context<RefreshReserve>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let reserve_key = ctx.accounts.reserve.key();
         let (outcome, price, state) = {
             let mut reserve = ctx.accounts.reserve.load_mut()?;
-            let price = pyth::load_price(&ctx.accounts.price_update, &reserve.oracle, now)?;
+            let price = pyth::load_price(
+                &ctx.accounts.price_update,
+                &reserve.oracle,
+                now,
+                PriceUse::Calibration,
+            )?;
+            reserve.accept_price_time(price.publish_time)?;
             let outcome = calibration::apply_price(&mut reserve, &price, now)?;
             reserve.invariant()?;
             (outcome, price, reserve.calibrated)
         };
         match outcome {
-            RefreshOutcome::Skipped { last_publish_time } => {
-                msg!("price not newer than the last one: nothing to count");
+            RefreshOutcome::Skipped {
+                last_publish_time,
+                reason,
+            } => {
+                msg!("price not counted: {:?}", reason);
                 emit_cpi!(ReserveRefreshSkipped {
                     reserve: reserve_key,
                     publish_time: price.publish_time,
                     last_publish_time,
+                    reason,
                 });
             }
             RefreshOutcome::Seeded => {

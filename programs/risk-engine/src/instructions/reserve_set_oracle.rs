@@ -7,7 +7,9 @@ use crate::state::{OracleConfig, WrappedI80F48};
 /// Replaces how the reserve reads Pyth. A new feed id starts a new price
 /// series: the last price is forgotten so that the first refresh on the new
 /// feed seeds it instead of counting a jump between two feeds as a return.
-/// The variance estimates are kept, which errs on the side of caution.
+/// The variance estimates are kept, which errs on the side of caution, and so
+/// is the newest accepted publish time: the new feed prices the same asset
+/// on the same clock, and no instruction may go back in time on it either.
 pub fn set_oracle_config(ctx: Context<GovernReserve>, config: OracleConfig) -> Result<()> {
     config.validate()?;
     let event = {

@@ -102,7 +102,10 @@ fn native_quotient(a: I80F48, b: I80F48) -> Option<I80F48> {
 
 /// `a / b` with exactly the bits of `I80F48`'s own division (rounded
 /// toward zero; a zero divisor panics), which divides in 256 bits: here one
-/// 128-bit division does it whenever the dividend allows.
+/// 128-bit division does it whenever the dividend allows. Like the crate's
+/// `/`, an overflow wraps in release builds, so it serves only operands
+/// bounded by construction (the VaR target, `ln`); everything else on an
+/// instruction path divides with `checked_div`.
 #[inline]
 pub fn div(a: I80F48, b: I80F48) -> I80F48 {
     native_quotient(a, b).unwrap_or_else(|| a / b)

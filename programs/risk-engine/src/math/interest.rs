@@ -7,7 +7,7 @@
 
 use fixed::types::I80F48;
 
-use super::fixed_point::div;
+use super::fixed_point::checked_div;
 use super::volatility::SECONDS_PER_YEAR;
 use super::{MathError, MathResult};
 
@@ -29,7 +29,9 @@ pub fn utilization(borrowed: I80F48, available: I80F48) -> MathResult<I80F48> {
     if total <= 0 {
         return Ok(I80F48::ZERO);
     }
-    Ok(div(borrowed, total).clamp(I80F48::ZERO, I80F48::ONE))
+    Ok(checked_div(borrowed, total)
+        .ok_or(MathError::Overflow)?
+        .clamp(I80F48::ZERO, I80F48::ONE))
 }
 
 /// Borrow rate per year (a fraction) at `utilization`:
@@ -45,11 +47,18 @@ pub fn borrow_rate(curve: &RateCurve, utilization: I80F48) -> MathResult<I80F48>
     let base = I80F48::from_num(curve.base_rate_bps) / bps;
     let slope1 = I80F48::from_num(curve.slope1_bps) / bps;
     let slope2 = I80F48::from_num(curve.slope2_bps) / bps;
-    if u <= kink {
-        Ok(base + div(slope1 * u, kink))
+    let overflow = || MathError::Overflow;
+    let sloped = if u <= kink {
+        checked_div(slope1.checked_mul(u).ok_or_else(overflow)?, kink)
     } else {
-        Ok(base + slope1 + div(slope2 * (u - kink), I80F48::ONE - kink))
-    }
+        slope2
+            .checked_mul(u - kink)
+            .and_then(|rise| checked_div(rise, I80F48::ONE - kink))
+            .and_then(|rise| rise.checked_add(slope1))
+    };
+    sloped
+        .and_then(|rate| rate.checked_add(base))
+        .ok_or_else(overflow)
 }
 
 /// Result of accruing interest over one gap.
@@ -81,8 +90,13 @@ pub fn accrue(
         .checked_mul(factor)
         .ok_or(MathError::Overflow)?;
     let new_borrowed = borrowed.checked_mul(factor).ok_or(MathError::Overflow)?;
-    let interest = new_borrowed - borrowed;
-    let protocol_fee = interest * I80F48::from_num(reserve_factor_bps) / i128::from(BPS);
+    let interest = new_borrowed
+        .checked_sub(borrowed)
+        .ok_or(MathError::Overflow)?;
+    let protocol_fee = interest
+        .checked_mul(I80F48::from_num(reserve_factor_bps))
+        .ok_or(MathError::Overflow)?
+        / i128::from(BPS);
     Ok(Accrual {
         borrow_index: new_index,
         borrowed: new_borrowed,

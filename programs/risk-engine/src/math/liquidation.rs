@@ -85,9 +85,17 @@ pub fn max_repay(
     }
     let close_factor = I80F48::from_num(rules.close_factor_bps) / i128::from(BPS);
     let debt_value = debt.value()?;
-    let debt_left = debt_value - debt_value * close_factor;
-    let seized_value = debt_value * close_factor * bonus_multiplier(rules.bonus_bps);
-    let collateral_left = collateral.value()? - seized_value;
+    let repaid_value = debt_value
+        .checked_mul(close_factor)
+        .ok_or(MathError::Overflow)?;
+    let debt_left = debt_value - repaid_value;
+    let seized_value = repaid_value
+        .checked_mul(bonus_multiplier(rules.bonus_bps))
+        .ok_or(MathError::Overflow)?;
+    let collateral_left = collateral
+        .value()?
+        .checked_sub(seized_value)
+        .ok_or(MathError::Overflow)?;
     let dust = rules.dust_value();
     if debt_left < dust || collateral_left < dust {
         return Ok(debt.amount);
@@ -161,9 +169,11 @@ fn convert(
     if let Some(value) = exact {
         return Ok(value);
     }
-    (amount / down_scale)
-        .checked_mul(up[0] / down[0])
-        .and_then(|v| v.checked_mul(up[1] / down[1]))
+    checked_div(amount, down_scale)
+        .zip(checked_div(up[0], down[0]))
+        .and_then(|(v, ratio)| v.checked_mul(ratio))
+        .zip(checked_div(up[1], down[1]))
+        .and_then(|(v, ratio)| v.checked_mul(ratio))
         .and_then(|v| v.checked_mul(up_scale))
         .ok_or(MathError::Overflow)
 }

@@ -1,54 +1,89 @@
 //! Conversions between token amounts and shares, each rounded in the
 //! protocol's favour: shares minted round down, shares burned round up,
 //! debt owed rounds up.
+//!
+//! Supply shares are priced with virtual shares and assets, as ERC-4626
+//! vaults and Morpho Blue do: `price = (A + V) / (S + V)` for a pool worth
+//! `A` base units backed by `S` shares, with `V = VIRTUAL_SUPPLY`. Every
+//! conversion rounds in the pool's favour, and that rounding is all an
+//! attacker alone in a pool can push the share price up with: one share's
+//! worth per operation, a relative rise of at most `1 / (S + V) <= 1e-6`.
+//! Without `V` a pool of one share doubles its price per round (supply 2,
+//! withdraw 1 unit burning a whole share) and after 30 rounds takes a
+//! quarter of the next deposit. With it, a million operations are needed
+//! to double the price, and a deposit loses less than one share's worth plus
+//! one unit of rounding. Chosen over a locked seed deposit at listing (as
+//! Kamino does) because it needs no tokens and no extra accounts to list an
+//! asset, and keeps one share per base unit, so `u64` shares hold any `u64`
+//! amount.
+//!
+//! Virtual assets must never claim value that does not exist: while the pool
+//! is worth less than its shares (`A < S`, after bad debt), they are valued
+//! at the real price, `V × A / S`, so the price is plainly `A / S` and the
+//! shares' claims never exceed `A`. The two formulas meet at `A = S`.
 
 use fixed::types::I80F48;
 
-use super::fixed_point::div;
+use super::fixed_point::checked_div;
 use super::{MathError, MathResult};
 
+/// Virtual shares, and virtual base units at one per share, in every supply
+/// share price.
+pub const VIRTUAL_SUPPLY: u128 = 1_000_000;
+
+/// The share price as a fraction `(value, shares)` of whole numbers, with
+/// the virtual shares and assets (see the module's doc).
+fn share_price(total_shares: u64, pool_value: u128) -> (u128, u128) {
+    let shares = u128::from(total_shares);
+    if pool_value >= shares {
+        (pool_value + VIRTUAL_SUPPLY, shares + VIRTUAL_SUPPLY)
+    } else {
+        (pool_value, shares)
+    }
+}
+
 /// Supply shares minted for depositing `amount` into a pool worth
-/// `pool_value` base units backed by `total_shares`. Rounds down (with the
-/// pool value rounded up). An empty pool mints one share per base unit.
+/// `pool_value` base units backed by `total_shares`:
+/// `amount × (S + V) / (A + V)`, rounded down (with the pool value rounded
+/// up). An empty pool mints one share per base unit.
 pub fn supply_shares_to_mint(
     amount: u64,
     total_shares: u64,
     pool_value: I80F48,
 ) -> MathResult<u64> {
-    if total_shares == 0 {
-        return Ok(amount);
-    }
-    let value = whole_units(pool_value.ceil())?;
+    let (value, shares) = share_price(total_shares, whole_units(pool_value.ceil())?);
     if value == 0 {
         // Every share is worth nothing: a deposit would be given away.
         return Err(MathError::Domain);
     }
-    let minted = u128::from(amount) * u128::from(total_shares) / value;
+    let minted = u128::from(amount) * shares / value;
     u64::try_from(minted).map_err(|_| MathError::Overflow)
 }
 
-/// Supply shares burned to withdraw `amount` base units. Rounds up (with
-/// the pool value rounded down).
+/// Supply shares burned to withdraw `amount` base units:
+/// `amount × (S + V) / (A + V)`, rounded up (with the pool value rounded
+/// down).
 pub fn supply_shares_to_burn(
     amount: u64,
     total_shares: u64,
     pool_value: I80F48,
 ) -> MathResult<u64> {
-    let value = whole_units(pool_value.floor())?;
+    let (value, shares) = share_price(total_shares, whole_units(pool_value.floor())?);
     if value == 0 {
         return Err(MathError::Domain);
     }
-    let burned = (u128::from(amount) * u128::from(total_shares)).div_ceil(value);
+    let burned = (u128::from(amount) * shares).div_ceil(value);
     u64::try_from(burned).map_err(|_| MathError::Overflow)
 }
 
-/// Value of `shares` supply shares, base units. Rounds down.
+/// Value of `shares` supply shares, base units:
+/// `shares × (A + V) / (S + V)`, rounded down.
 pub fn supply_value(shares: u64, total_shares: u64, pool_value: I80F48) -> MathResult<u64> {
     if total_shares == 0 {
         return Ok(0);
     }
-    let value = whole_units(pool_value.floor())?;
-    let worth = u128::from(shares) * value / u128::from(total_shares);
+    let (value, all_shares) = share_price(total_shares, whole_units(pool_value.floor())?);
+    let worth = u128::from(shares) * value / all_shares;
     u64::try_from(worth).map_err(|_| MathError::Overflow)
 }
 
@@ -66,7 +101,7 @@ pub fn debt_shares_to_mint(amount: u64, borrow_index: I80F48) -> MathResult<u64>
     if borrow_index <= 0 {
         return Err(MathError::Domain);
     }
-    let shares = div(I80F48::from_num(amount), borrow_index);
+    let shares = checked_div(I80F48::from_num(amount), borrow_index).ok_or(MathError::Overflow)?;
     shares.ceil().checked_to_num().ok_or(MathError::Overflow)
 }
 
@@ -83,7 +118,7 @@ pub fn debt_shares_to_burn(amount: u64, borrow_index: I80F48) -> MathResult<u64>
     if borrow_index <= 0 {
         return Err(MathError::Domain);
     }
-    let shares = div(I80F48::from_num(amount), borrow_index);
+    let shares = checked_div(I80F48::from_num(amount), borrow_index).ok_or(MathError::Overflow)?;
     shares.floor().checked_to_num().ok_or(MathError::Overflow)
 }
 
@@ -121,7 +156,57 @@ mod tests {
         assert_eq!(debt_shares_to_burn(10, index).unwrap(), 6); // 6.67 → 6
     }
 
+    /// H1 at the level of the formulas: alone in a pool, "supply ceil(p),
+    /// withdraw 1 unit" raises the share price by at most 1e-6 a round.
+    #[test]
+    fn rounding_rounds_cannot_inflate_the_share_price() {
+        let (mut shares, mut value) = (2u64, 3u64); // supplied 2, 1 unit of interest
+        for _ in 0..30 {
+            let price = (value as f64 + 1e6) / (shares as f64 + 1e6);
+            let deposit = price.ceil() as u64;
+            shares += supply_shares_to_mint(deposit, shares, I80F48::from_num(value)).unwrap();
+            value += deposit;
+            shares -= supply_shares_to_burn(1, shares, I80F48::from_num(value)).unwrap();
+            value -= 1;
+        }
+        let price = (value as f64 + 1e6) / (shares as f64 + 1e6);
+        assert!(price < 1.0001, "share price {price}");
+        // A victim's deposit keeps all but its rounding.
+        let deposit = 1_999u64;
+        let minted = supply_shares_to_mint(deposit, shares, I80F48::from_num(value)).unwrap();
+        let worth =
+            supply_value(minted, shares + minted, I80F48::from_num(value + deposit)).unwrap();
+        assert!(deposit - worth <= 2, "deposit {deposit} worth {worth}");
+    }
+
+    #[test]
+    fn under_water_the_price_is_the_real_one() {
+        // 1,000 shares backed by 500 units after bad debt: 0.5 a share.
+        let value = I80F48::from_num(500);
+        assert_eq!(supply_value(1_000, 1_000, value).unwrap(), 500);
+        assert_eq!(supply_shares_to_mint(100, 1_000, value).unwrap(), 200);
+        // At A = S both formulas give 1.
+        assert_eq!(
+            supply_value(10, 1_000, I80F48::from_num(1_000)).unwrap(),
+            10
+        );
+    }
+
     proptest! {
+        /// However the pool stands, its shares never claim more than it holds.
+        #[test]
+        fn claims_never_exceed_the_pool(
+            total_shares in 1u64..10_000_000_000_000_000,
+            value in 0u64..30_000_000_000_000_000,
+            held in 0.0f64..1.0,
+        ) {
+            let pool = I80F48::from_num(value);
+            let first = (total_shares as f64 * held) as u64;
+            let claims = supply_value(first, total_shares, pool).unwrap()
+                + supply_value(total_shares - first, total_shares, pool).unwrap();
+            prop_assert!(claims <= value, "{claims} > {value}");
+        }
+
         #[test]
         fn a_round_trip_never_creates_value(
             amount in 1u64..10_000_000_000_000_000,

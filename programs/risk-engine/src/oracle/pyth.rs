@@ -35,6 +35,27 @@ impl OraclePrice {
     }
 }
 
+/// What a price is read for: each use asks for exactly the age it needs,
+/// and liquidation for the strictest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceUse {
+    /// `refresh_reserve`: within `max_age_secs`.
+    Calibration,
+    /// Borrowing and collateral withdrawal: within `max_age_secs`.
+    Lending,
+    /// `liquidate`: within `liquidation_max_age_secs`.
+    Liquidation,
+}
+
+impl PriceUse {
+    pub fn max_age_secs(self, config: &OracleConfig) -> u32 {
+        match self {
+            PriceUse::Calibration | PriceUse::Lending => config.max_age_secs,
+            PriceUse::Liquidation => config.liquidation_max_age_secs,
+        }
+    }
+}
+
 /// Reads a price from a Pyth receiver account for a reserve.
 ///
 /// The caller passes `Account<PriceUpdateV2>`, which already guarantees the
@@ -44,15 +65,26 @@ impl OraclePrice {
 /// - its feed id is the reserve's (`OracleFeedMismatch`);
 /// - it was verified at least at the reserve's minimum level, `Full` by
 ///   default (`OracleVerificationTooLow`);
-/// - `publish_time` is at most `max_age_secs` before `now` (`OraclePriceStale`);
-///   a publish time slightly ahead of the cluster clock is accepted;
+/// - `publish_time` is at most the use's max age before `now`
+///   (`OraclePriceStale`: `max_age_secs`, or `liquidation_max_age_secs` for a
+///   liquidation) and at most `MAX_PUBLISH_TIME_SKEW_SECS` after it
+///   (`OraclePublishTimeInFuture`);
 /// - spot and EMA prices are strictly positive (`OraclePriceNotPositive`);
 /// - spot and EMA `conf / price` are within `max_confidence_bps`
 ///   (`OracleConfidenceTooWide`);
 /// - the exponent is in `MIN_PYTH_EXPONENT..=MAX_PYTH_EXPONENT` and every
 ///   value is scaled once, here, to quote units per whole token
 ///   (`OracleExponentOutOfRange`).
-pub fn load_price(update: &PriceUpdateV2, config: &OracleConfig, now: i64) -> Result<OraclePrice> {
+///
+/// Not checked here, since it needs the reserve's state: that the price is
+/// not older than the newest one the reserve accepted
+/// (`Reserve::accept_price_time`, which every instruction calls).
+pub fn load_price(
+    update: &PriceUpdateV2,
+    config: &OracleConfig,
+    now: i64,
+    price_use: PriceUse,
+) -> Result<OraclePrice> {
     let message = &update.price_message;
     require!(
         message.feed_id == config.feed_id,
@@ -64,8 +96,12 @@ pub fn load_price(update: &PriceUpdateV2, config: &OracleConfig, now: i64) -> Re
     );
     let age_secs = now.saturating_sub(message.publish_time);
     require!(
-        age_secs <= i64::from(config.max_age_secs),
+        age_secs <= i64::from(price_use.max_age_secs(config)),
         RiskError::OraclePriceStale
+    );
+    require!(
+        age_secs >= -MAX_PUBLISH_TIME_SKEW_SECS,
+        RiskError::OraclePublishTimeInFuture
     );
     require!(
         message.price > 0 && message.ema_price > 0,

@@ -27,9 +27,15 @@ pub struct OracleConfig {
     pub max_age_secs: u32,
     /// Widest acceptable `conf / price`, in bps.
     pub max_confidence_bps: u16,
-    /// Minimum verification level: 1..=254 partial signatures, 255 = Full.
+    /// Minimum verification level: `MIN_VERIFICATION_SIGNATURES..=254`
+    /// partial signatures, 255 = Full.
     pub min_verification: u8,
     pub _padding: u8,
+    /// Oldest acceptable `publish_time` for a liquidation, in seconds before
+    /// the clock: shorter than `max_age_secs`, so a liquidator cannot pick
+    /// the lowest print of a long window.
+    pub liquidation_max_age_secs: u32,
+    pub _padding1: [u8; 4],
 }
 
 impl OracleConfig {
@@ -44,8 +50,12 @@ impl OracleConfig {
             RiskError::ConfidenceLimitOutOfRange
         );
         require!(
-            self.min_verification >= 1,
+            self.min_verification >= MIN_VERIFICATION_SIGNATURES,
             RiskError::VerificationLevelOutOfRange
+        );
+        require!(
+            (1..=self.max_age_secs).contains(&self.liquidation_max_age_secs),
+            RiskError::LiquidationMaxAgeOutOfRange
         );
         Ok(())
     }
@@ -154,13 +164,19 @@ pub struct CalibrationParams {
     pub quantile_z_milli: u32,
     pub fast_half_life_secs: u32,
     pub slow_half_life_secs: u32,
-    /// A calibration older than this is not trusted: liquidations use `lt_min`.
+    /// A calibration older than this is stale: from then on the threshold
+    /// that liquidation, borrowing and withdrawal use declines toward
+    /// `lt_min` at `max_tighten_bps_per_hour`.
     pub calibration_max_age_secs: u32,
     /// A depth report older than this counts as `min_depth_quote`.
     pub depth_max_age_secs: u32,
     /// Cap on the slippage term `s`.
     pub max_slippage_bps: u16,
-    pub _padding: [u8; 6],
+    pub _padding: [u8; 2],
+    /// The calibration counts at most one return per slot of this length
+    /// (slots start at multiples of it since the unix epoch): the first
+    /// price published in the slot's first `sample_window_secs`.
+    pub sample_interval_secs: u32,
 }
 
 impl CalibrationParams {
@@ -197,7 +213,24 @@ impl CalibrationParams {
             self.min_depth_quote > 0 && self.reference_liquidation_quote > 0,
             RiskError::DepthParamsOutOfRange
         );
+        // Slots line up with UTC days, so daily and hourly histories land on
+        // slot starts; a calibration outlives one missed slot before it is stale.
+        require!(
+            (MIN_SAMPLE_INTERVAL_SECS..=MAX_SAMPLE_INTERVAL_SECS)
+                .contains(&self.sample_interval_secs)
+                && SECONDS_PER_DAY % self.sample_interval_secs == 0
+                && u64::from(self.calibration_max_age_secs)
+                    >= 2 * u64::from(self.sample_interval_secs),
+            RiskError::SampleIntervalOutOfRange
+        );
         Ok(())
+    }
+
+    /// How long after its slot's start a price may be and still count:
+    /// a sixtieth of the slot, at least one second. The poster's choice of
+    /// which price counts is confined to this window (see `calibration`).
+    pub fn sample_window_secs(&self) -> u32 {
+        (self.sample_interval_secs / SAMPLE_WINDOW_DIVISOR).max(1)
     }
 }
 
@@ -293,7 +326,7 @@ impl LiquidationConfig {
     }
 }
 
-const _: () = assert!(core::mem::size_of::<OracleConfig>() == 40);
+const _: () = assert!(core::mem::size_of::<OracleConfig>() == 48);
 const _: () = assert!(core::mem::size_of::<RiskBounds>() == 16);
 const _: () = assert!(core::mem::size_of::<CalibrationParams>() == 48);
 const _: () = assert!(core::mem::size_of::<InterestModel>() == 32);

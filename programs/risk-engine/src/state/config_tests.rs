@@ -129,7 +129,8 @@ pub fn sample_calibration() -> CalibrationParams {
         calibration_max_age_secs: 3_600,
         depth_max_age_secs: 86_400,
         max_slippage_bps: 500,
-        _padding: [0; 6],
+        _padding: [0; 2],
+        sample_interval_secs: 900,
     }
 }
 
@@ -196,8 +197,34 @@ fn calibration_params_reject_each_broken_rule() {
             |c| c.reference_liquidation_quote = 0,
             RiskError::DepthParamsOutOfRange,
         ),
+        (
+            "sample interval under a minute",
+            |c| c.sample_interval_secs = 59,
+            RiskError::SampleIntervalOutOfRange,
+        ),
+        (
+            "sample interval over a day",
+            |c| c.sample_interval_secs = 2 * 86_400,
+            RiskError::SampleIntervalOutOfRange,
+        ),
+        (
+            "sample interval not dividing a day",
+            |c| c.sample_interval_secs = 7 * 60,
+            RiskError::SampleIntervalOutOfRange,
+        ),
+        (
+            "calibration stale after one missed slot",
+            |c| c.sample_interval_secs = 2_400,
+            RiskError::SampleIntervalOutOfRange,
+        ),
     ];
     assert_each_breaks(sample_calibration(), CalibrationParams::validate, cases);
+    let mut daily = sample_calibration();
+    daily.sample_interval_secs = 86_400;
+    daily.calibration_max_age_secs = 2 * 86_400;
+    assert!(daily.validate().is_ok());
+    assert_eq!(daily.sample_window_secs(), 1_440);
+    assert_eq!(sample_calibration().sample_window_secs(), 15);
 }
 
 #[test]
@@ -208,6 +235,8 @@ fn oracle_config_rejects_each_broken_rule() {
         max_confidence_bps: 200,
         min_verification: VERIFICATION_FULL,
         _padding: 0,
+        liquidation_max_age_secs: 15,
+        _padding1: [0; 4],
     };
     let cases: Vec<Case<OracleConfig>> = vec![
         (
@@ -240,7 +269,30 @@ fn oracle_config_rejects_each_broken_rule() {
             |o| o.min_verification = 0,
             RiskError::VerificationLevelOutOfRange,
         ),
+        (
+            "L4: one guardian signature",
+            |o| o.min_verification = 1,
+            RiskError::VerificationLevelOutOfRange,
+        ),
+        (
+            "L4: one short of the Wormhole quorum",
+            |o| o.min_verification = 12,
+            RiskError::VerificationLevelOutOfRange,
+        ),
+        (
+            "liquidation age 0",
+            |o| o.liquidation_max_age_secs = 0,
+            RiskError::LiquidationMaxAgeOutOfRange,
+        ),
+        (
+            "liquidation age above the max age",
+            |o| o.liquidation_max_age_secs = 61,
+            RiskError::LiquidationMaxAgeOutOfRange,
+        ),
     ];
+    let mut quorum = good;
+    quorum.min_verification = 13;
+    assert!(quorum.validate().is_ok());
     assert_each_breaks(good, OracleConfig::validate, cases);
 }
 

@@ -25,10 +25,12 @@ pub struct CalibratedState {
     pub slow_variance_per_year: WrappedI80F48,
     /// Last accepted price, quote units per whole token.
     pub last_price: WrappedI80F48,
-    /// `publish_time` of the last accepted price; 0 before the first one.
+    /// `publish_time` of the last price counted into the variance (one per
+    /// sample slot); 0 before the first one.
     pub last_publish_time: i64,
-    /// Clock time of the last calibration; 0 before the first. Liquidations
-    /// fall back to `lt_min` when it is older than `calibration_max_age_secs`.
+    /// Clock time of the last calibration; 0 before the first. Once it is
+    /// older than `calibration_max_age_secs` the threshold in use declines
+    /// (see `calibration::effective_threshold_bps`).
     pub last_calibration_ts: i64,
     /// Start of the time the rate limit counts from: reset when the
     /// threshold moves or reaches its target, kept while moves round to 0 bps
@@ -115,10 +117,15 @@ pub struct Reserve {
     pub vault_bump: u8,
     pub mint_decimals: u8,
     pub _padding0: [u8; 4],
-    pub _padding: [u64; 64],
+    /// `publish_time` of the newest price any instruction has accepted for
+    /// this reserve: no instruction accepts an older one, so nobody picks a
+    /// print from the past. Apart from `last_publish_time`, which only
+    /// moves once per sample slot, so the returns stay on their grid.
+    pub newest_price_publish_time: i64,
+    pub _padding: [u64; 62],
 }
 
-pub const RESERVE_SIZE: usize = 32 * 5 + 40 + 16 + 48 + 32 + 96 + 96 + 8 + 8 * 64;
+pub const RESERVE_SIZE: usize = 32 * 5 + 48 + 16 + 48 + 32 + 96 + 96 + 8 + 8 + 8 * 62;
 const _: () = assert!(core::mem::size_of::<CalibratedState>() == 96);
 const _: () = assert!(core::mem::size_of::<LendingState>() == 96);
 const _: () = assert!(core::mem::size_of::<Reserve>() == RESERVE_SIZE);
@@ -136,6 +143,18 @@ impl Reserve {
         self.calibrated.rate_limit_anchor_ts = now;
         self.lending.borrow_index = fixed::types::I80F48::ONE.into();
         self.lending.last_accrual_ts = now;
+    }
+
+    /// Records that an instruction uses a price published at
+    /// `publish_time`, which must not be older than the newest one this
+    /// reserve has accepted.
+    pub fn accept_price_time(&mut self, publish_time: i64) -> Result<()> {
+        require!(
+            publish_time >= self.newest_price_publish_time,
+            RiskError::OraclePriceOlderThanAccepted
+        );
+        self.newest_price_publish_time = publish_time;
+        Ok(())
     }
 
     /// Puts the applied threshold and bonus back inside the bounds after the
