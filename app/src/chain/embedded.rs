@@ -53,6 +53,10 @@ pub fn unique_compute_limit(nonce: u32) -> Instruction {
     )
 }
 
+/// Sends between fetching the bank's newest blockhash: far fewer than a
+/// blockhash lives (60 s) at any speed a transaction here goes.
+const BLOCKHASH_REFRESH_EVERY: u32 = 64;
+
 /// Sends `instructions` signed by the fee payer and `signers`. The
 /// transaction is simulated first to capture its `emit_cpi!` events (the
 /// native bank does not return them from processing), then processed for
@@ -65,6 +69,15 @@ pub async fn send(
 ) -> TxResult {
     let mut all = vec![unique_compute_limit(nonce)];
     all.extend_from_slice(instructions);
+    // The bank moves on a slot every 400 ms of wall time, and a blockhash
+    // expires after 150 slots: a long run takes a fresh one now and then.
+    if nonce % BLOCKHASH_REFRESH_EVERY == 0 {
+        context.last_blockhash = context
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("bank reachable");
+    }
     let payer = context.payer.insecure_clone();
     let transaction = Transaction::new_signed_with_payer(
         &all,
