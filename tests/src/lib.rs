@@ -6,6 +6,7 @@
 #![allow(deprecated)]
 
 pub mod fixture;
+pub mod position_setup;
 pub mod presets;
 
 pub use fixture::{ReserveFixture, TestFixture};

@@ -8,4 +8,6 @@ mod program {
     pub mod liquidation;
     pub mod market_governance;
     pub mod reserve_governance;
+    pub mod sampling;
+    pub mod security;
 }

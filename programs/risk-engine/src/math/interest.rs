@@ -121,6 +121,20 @@ mod tests {
         x.to_num()
     }
 
+    /// L2: an index or a debt past `I80F48` fails as `Overflow`, never wraps.
+    #[test]
+    fn an_accrual_past_the_type_overflows_cleanly() {
+        let huge = I80F48::MAX / 2;
+        assert_eq!(
+            accrue(huge, I80F48::ONE, I80F48::from_num(10), 31_536_000, 1_000),
+            Err(MathError::Overflow)
+        );
+        assert_eq!(
+            accrue(I80F48::ONE, huge, I80F48::from_num(10), 31_536_000, 1_000),
+            Err(MathError::Overflow)
+        );
+    }
+
     #[test]
     fn the_curve_bends_at_the_kink() {
         let at = |u: f64| f(borrow_rate(&CURVE, I80F48::from_num(u)).unwrap());
