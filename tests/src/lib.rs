@@ -5,9 +5,11 @@
 
 #![allow(deprecated)]
 
+pub mod attack;
 pub mod fixture;
 pub mod position_setup;
 pub mod presets;
+pub mod world;
 
 pub use fixture::{ReserveFixture, TestFixture};
 pub use riskctl::chain::embedded as bank;

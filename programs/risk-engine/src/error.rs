@@ -178,12 +178,16 @@ pub enum RiskError {
     AmountOutBelowMinimum,
     #[msg("Lender position still holds supply shares")]
     LenderPositionNotEmpty,
+    #[msg("Account is not at the program address its own seeds and bump give")]
+    AccountNotAtItsAddress,
+    #[msg("This owner already has a position with this id in this market")]
+    PositionAlreadyExists,
 }
 
 impl RiskError {
     /// The newest variant: clients map codes `6000..=6000 + LAST` back to
     /// names and messages. Move it when a variant is appended.
-    pub const LAST: RiskError = RiskError::LenderPositionNotEmpty;
+    pub const LAST: RiskError = RiskError::PositionAlreadyExists;
 
     /// The variant of a custom error code, when the code is one of ours.
     pub fn from_code(code: u32) -> Option<RiskError> {
@@ -216,7 +220,7 @@ mod tests {
         assert_eq!(u32::from(first), 6000);
         let last_code = u32::from(RiskError::LAST);
         let last = RiskError::from_code(last_code).expect("last code");
-        assert_eq!(last.name(), "LenderPositionNotEmpty");
+        assert_eq!(last.name(), "PositionAlreadyExists");
         assert!(RiskError::from_code(last_code + 1).is_none());
         assert!(RiskError::from_code(2040).is_none());
     }

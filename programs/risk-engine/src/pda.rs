@@ -36,6 +36,18 @@ pub fn lender_position(reserve: &Pubkey, owner: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[LENDER_SEED, reserve.as_ref(), owner.as_ref()], &crate::ID)
 }
 
+/// Whether `address` is the program address of `seeds` with `bump`: what
+/// every account of the program is checked against when it is named, so an
+/// account's fields always match where it lives.
+pub fn is_at(address: &Pubkey, seeds: &[&[u8]], bump: u8) -> bool {
+    let bump = [bump];
+    let mut with_bump: [&[u8]; 5] = [&[]; 5];
+    with_bump[..seeds.len()].copy_from_slice(seeds);
+    with_bump[seeds.len()] = &bump;
+    Pubkey::create_program_address(&with_bump[..=seeds.len()], &crate::ID)
+        .is_ok_and(|expected| expected == *address)
+}
+
 /// The PDA that signs `emit_cpi!` self-invocations.
 pub fn event_authority() -> Pubkey {
     Pubkey::find_program_address(&[b"__event_authority"], &crate::ID).0

@@ -9,7 +9,7 @@ use crate::state::Market;
 pub struct AcceptAuthority<'info> {
     /// The proposed authority, proving it holds its key.
     pub new_authority: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
 }
 

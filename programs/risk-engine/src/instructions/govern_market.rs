@@ -8,6 +8,6 @@ use crate::state::Market;
 #[derive(Accounts)]
 pub struct GovernMarket<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ RiskError::NotMarketAuthority)]
+    #[account(mut, has_one = authority @ RiskError::NotMarketAuthority, constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
 }

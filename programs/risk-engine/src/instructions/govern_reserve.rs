@@ -9,8 +9,8 @@ use crate::state::{Market, Reserve};
 #[derive(Accounts)]
 pub struct GovernReserve<'info> {
     pub authority: Signer<'info>,
-    #[account(has_one = authority @ RiskError::NotMarketAuthority)]
+    #[account(has_one = authority @ RiskError::NotMarketAuthority, constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
-    #[account(mut, has_one = market @ RiskError::WrongMarket)]
+    #[account(mut, has_one = market @ RiskError::WrongMarket, constraint = reserve.load()?.is_at(&reserve.key()) @ RiskError::AccountNotAtItsAddress)]
     pub reserve: AccountLoader<'info, Reserve>,
 }

@@ -9,7 +9,7 @@ use crate::state::LenderPosition;
 pub struct CloseLenderPosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, close = owner, has_one = owner @ RiskError::NotPositionOwner)]
+    #[account(mut, close = owner, has_one = owner @ RiskError::NotPositionOwner, constraint = lender_position.load()?.is_at(&lender_position.key()) @ RiskError::AccountNotAtItsAddress)]
     pub lender_position: AccountLoader<'info, LenderPosition>,
 }
 

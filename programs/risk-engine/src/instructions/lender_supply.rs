@@ -14,7 +14,7 @@ use super::reserve_tokens::*;
 pub struct Supply<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(constraint = tokens.reserve.load()?.market == market.key() @ RiskError::WrongMarket)]
+    #[account(constraint = tokens.reserve.load()?.market == market.key() @ RiskError::WrongMarket, constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
     /// The reserve supplied to, its vault and the owner's token account.
     pub tokens: ReserveTokens<'info>,

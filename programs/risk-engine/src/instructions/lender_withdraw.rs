@@ -12,7 +12,7 @@ use super::reserve_tokens::*;
 #[derive(Accounts)]
 pub struct WithdrawSupply<'info> {
     pub owner: Signer<'info>,
-    #[account(constraint = tokens.reserve.load()?.market == market.key() @ RiskError::WrongMarket)]
+    #[account(constraint = tokens.reserve.load()?.market == market.key() @ RiskError::WrongMarket, constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
     /// The reserve withdrawn from, its vault and the owner's token account.
     pub tokens: ReserveTokens<'info>,
@@ -20,6 +20,7 @@ pub struct WithdrawSupply<'info> {
         mut,
         has_one = owner @ RiskError::NotPositionOwner,
         constraint = lender_position.load()?.reserve == tokens.reserve.key() @ RiskError::WrongReserve,
+        constraint = lender_position.load()?.is_at(&lender_position.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub lender_position: AccountLoader<'info, LenderPosition>,
 }

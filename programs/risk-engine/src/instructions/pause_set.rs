@@ -10,7 +10,7 @@ use crate::state::Market;
 pub struct SetPause<'info> {
     /// The market authority, or its guardian.
     pub signer: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
 }
 

@@ -13,6 +13,7 @@ use crate::state::{Market, Position, Reserve};
 #[derive(Accounts)]
 pub struct Borrow<'info> {
     pub owner: Signer<'info>,
+    #[account(constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
     #[account(
         mut,
@@ -20,10 +21,11 @@ pub struct Borrow<'info> {
         has_one = market @ RiskError::WrongMarket,
         has_one = collateral_reserve @ RiskError::WrongReserve,
         constraint = position.load()?.debt_reserve == debt.reserve.key() @ RiskError::WrongReserve,
+        constraint = position.load()?.is_at(&position.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub position: AccountLoader<'info, Position>,
     /// Writable: it records the newest price accepted (`accept_price_time`).
-    #[account(mut)]
+    #[account(mut, constraint = collateral_reserve.load()?.is_at(&collateral_reserve.key()) @ RiskError::AccountNotAtItsAddress)]
     pub collateral_reserve: AccountLoader<'info, Reserve>,
     /// The debt reserve, its vault and the owner's token account.
     pub debt: ReserveTokens<'info>,

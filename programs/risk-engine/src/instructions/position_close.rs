@@ -9,7 +9,7 @@ use crate::state::Position;
 pub struct ClosePosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, close = owner, has_one = owner @ RiskError::NotPositionOwner)]
+    #[account(mut, close = owner, has_one = owner @ RiskError::NotPositionOwner, constraint = position.load()?.is_at(&position.key()) @ RiskError::AccountNotAtItsAddress)]
     pub position: AccountLoader<'info, Position>,
 }
 

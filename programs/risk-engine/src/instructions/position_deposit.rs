@@ -14,6 +14,7 @@ pub struct DepositCollateral<'info> {
         mut,
         has_one = owner @ RiskError::NotPositionOwner,
         constraint = position.load()?.collateral_reserve == collateral.reserve.key() @ RiskError::WrongReserve,
+        constraint = position.load()?.is_at(&position.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub position: AccountLoader<'info, Position>,
     /// The collateral reserve, its vault and the owner's token account.

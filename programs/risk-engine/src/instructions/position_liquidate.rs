@@ -14,12 +14,14 @@ use crate::state::{Market, Position};
 #[derive(Accounts)]
 pub struct Liquidate<'info> {
     pub liquidator: Signer<'info>,
+    #[account(constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
     #[account(
         mut,
         has_one = market @ RiskError::WrongMarket,
         constraint = position.load()?.collateral_reserve == collateral.reserve.key() @ RiskError::WrongReserve,
         constraint = position.load()?.debt_reserve == debt.reserve.key() @ RiskError::WrongReserve,
+        constraint = position.load()?.is_at(&position.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub position: AccountLoader<'info, Position>,
     /// The collateral reserve, its vault and the liquidator's account of it.

@@ -12,10 +12,11 @@ use crate::state::{Market, Position, Reserve};
 pub struct OpenPosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
+    #[account(constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
-    #[account(has_one = market @ RiskError::WrongMarket)]
+    #[account(has_one = market @ RiskError::WrongMarket, constraint = collateral_reserve.load()?.is_at(&collateral_reserve.key()) @ RiskError::AccountNotAtItsAddress)]
     pub collateral_reserve: AccountLoader<'info, Reserve>,
-    #[account(has_one = market @ RiskError::WrongMarket)]
+    #[account(has_one = market @ RiskError::WrongMarket, constraint = debt_reserve.load()?.is_at(&debt_reserve.key()) @ RiskError::AccountNotAtItsAddress)]
     pub debt_reserve: AccountLoader<'info, Reserve>,
     /// CHECK: the position PDA, created in the handler.
     #[account(
@@ -59,7 +60,7 @@ impl OpenPosition<'_> {
                 &[bump],
             ],
         }
-        .create(RiskError::PositionNotEmpty)?;
+        .create(RiskError::PositionAlreadyExists)?;
         let (collateral_reserve, debt_reserve) = (
             ctx.accounts.collateral_reserve.key(),
             ctx.accounts.debt_reserve.key(),

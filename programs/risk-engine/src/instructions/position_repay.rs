@@ -14,6 +14,7 @@ pub struct Repay<'info> {
     #[account(
         mut,
         constraint = position.load()?.debt_reserve == debt.reserve.key() @ RiskError::WrongReserve,
+        constraint = position.load()?.is_at(&position.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub position: AccountLoader<'info, Position>,
     /// The debt reserve, its vault and the payer's token account.

@@ -13,6 +13,7 @@ use crate::state::{Market, Position, Reserve};
 #[derive(Accounts)]
 pub struct WithdrawCollateral<'info> {
     pub owner: Signer<'info>,
+    #[account(constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
     #[account(
         mut,
@@ -20,11 +21,12 @@ pub struct WithdrawCollateral<'info> {
         has_one = market @ RiskError::WrongMarket,
         has_one = debt_reserve @ RiskError::WrongReserve,
         constraint = position.load()?.collateral_reserve == collateral.reserve.key() @ RiskError::WrongReserve,
+        constraint = position.load()?.is_at(&position.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub position: AccountLoader<'info, Position>,
     /// The collateral reserve, its vault and the owner's token account.
     pub collateral: ReserveTokens<'info>,
-    #[account(mut)]
+    #[account(mut, constraint = debt_reserve.load()?.is_at(&debt_reserve.key()) @ RiskError::AccountNotAtItsAddress)]
     pub debt_reserve: AccountLoader<'info, Reserve>,
     pub collateral_price: Box<Account<'info, PriceUpdateV2>>,
     pub debt_price: Box<Account<'info, PriceUpdateV2>>,

@@ -24,7 +24,7 @@ pub struct AddReserveArgs {
 pub struct AddReserve<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(has_one = authority @ RiskError::NotMarketAuthority)]
+    #[account(has_one = authority @ RiskError::NotMarketAuthority, constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
     #[account(mint::token_program = token_program)]
     pub mint: InterfaceAccount<'info, Mint>,

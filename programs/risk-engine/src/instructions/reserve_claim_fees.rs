@@ -12,6 +12,7 @@ pub struct ClaimProtocolFees<'info> {
     #[account(
         constraint = fees.reserve.load()?.market == market.key() @ RiskError::WrongMarket,
         constraint = fees.user_token_account.owner == market.load()?.treasury @ RiskError::WrongTreasury,
+        constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub market: AccountLoader<'info, Market>,
     /// The reserve, its vault and a token account of the market's treasury.

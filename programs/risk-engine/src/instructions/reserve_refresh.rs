@@ -12,8 +12,9 @@ use crate::state::{Market, Reserve};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RefreshReserve<'info> {
+    #[account(constraint = market.load()?.is_at(&market.key()) @ RiskError::AccountNotAtItsAddress)]
     pub market: AccountLoader<'info, Market>,
-    #[account(mut, has_one = market @ RiskError::WrongMarket)]
+    #[account(mut, has_one = market @ RiskError::WrongMarket, constraint = reserve.load()?.is_at(&reserve.key()) @ RiskError::AccountNotAtItsAddress)]
     pub reserve: AccountLoader<'info, Reserve>,
     /// Owner (Pyth receiver) and type are checked by `Account`; the feed,
     /// age, confidence and verification by the oracle adapter.

@@ -12,6 +12,7 @@ pub struct ReportDepth<'info> {
     #[account(
         mut,
         constraint = reserve.load()?.depth_reporter == reporter.key() @ RiskError::NotDepthReporter,
+        constraint = reserve.load()?.is_at(&reserve.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub reserve: AccountLoader<'info, Reserve>,
 }

@@ -15,6 +15,7 @@ pub struct ReserveTokens<'info> {
         has_one = mint @ RiskError::WrongMint,
         has_one = vault @ RiskError::WrongVault,
         has_one = token_program @ RiskError::WrongTokenProgram,
+        constraint = reserve.load()?.is_at(&reserve.key()) @ RiskError::AccountNotAtItsAddress,
     )]
     pub reserve: AccountLoader<'info, Reserve>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,

@@ -229,12 +229,22 @@ mod tests {
     fn extreme_values_overflow_cleanly() {
         let whale = side(u64::MAX, 0, 1e12);
         let debt = side(u64::MAX, 0, 1e12);
-        assert_eq!(max_repay(&whale, &debt, 8_300, &RULES), Err(MathError::Overflow));
+        assert_eq!(
+            max_repay(&whale, &debt, 8_300, &RULES),
+            Err(MathError::Overflow)
+        );
         // A huge debt price over a tiny collateral price: the exact order
         // overflows, and so does the one that divides as it goes.
         let dear = side(1, 0, 1e15);
-        let cheap = Side { amount: 1, decimals: 18, price: I80F48::DELTA };
-        assert_eq!(seize_for_repay(u64::MAX, &dear, &cheap, 500), Err(MathError::Overflow));
+        let cheap = Side {
+            amount: 1,
+            decimals: 18,
+            price: I80F48::DELTA,
+        };
+        assert_eq!(
+            seize_for_repay(u64::MAX, &dear, &cheap, 500),
+            Err(MathError::Overflow)
+        );
     }
 
     #[test]

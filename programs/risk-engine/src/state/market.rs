@@ -42,6 +42,19 @@ impl Market {
         self.pending_authority != Pubkey::default()
     }
 
+    /// Whether the market lives at `["market", creator, market_id]`.
+    pub fn is_at(&self, address: &Pubkey) -> bool {
+        crate::pda::is_at(
+            address,
+            &[
+                MARKET_SEED,
+                self.creator.as_ref(),
+                &self.market_id.to_le_bytes(),
+            ],
+            self.bump,
+        )
+    }
+
     pub fn is_paused(&self, flag: u8) -> bool {
         self.pause_flags & flag != 0
     }

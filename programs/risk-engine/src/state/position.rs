@@ -1,5 +1,7 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::*;
+
 /// An isolated borrow: one collateral reserve and one debt reserve of the
 /// same market. PDA `["position", market, owner, position_id]`.
 #[account(zero_copy)]
@@ -25,6 +27,20 @@ const _: () = assert!(core::mem::size_of::<Position>() == POSITION_SIZE);
 
 impl Position {
     pub const SPACE: usize = 8 + POSITION_SIZE;
+
+    /// Whether the position lives at `["position", market, owner, id]`.
+    pub fn is_at(&self, address: &Pubkey) -> bool {
+        crate::pda::is_at(
+            address,
+            &[
+                POSITION_SEED,
+                self.market.as_ref(),
+                self.owner.as_ref(),
+                &self.position_id.to_le_bytes(),
+            ],
+            self.bump,
+        )
+    }
 }
 
 /// A supplier's claim on one reserve. PDA `["lender", reserve, owner]`.
@@ -46,4 +62,13 @@ const _: () = assert!(core::mem::size_of::<LenderPosition>() == LENDER_POSITION_
 
 impl LenderPosition {
     pub const SPACE: usize = 8 + LENDER_POSITION_SIZE;
+
+    /// Whether the position lives at `["lender", reserve, owner]`.
+    pub fn is_at(&self, address: &Pubkey) -> bool {
+        crate::pda::is_at(
+            address,
+            &[LENDER_SEED, self.reserve.as_ref(), self.owner.as_ref()],
+            self.bump,
+        )
+    }
 }

@@ -145,6 +145,15 @@ impl Reserve {
         self.lending.last_accrual_ts = now;
     }
 
+    /// Whether the reserve lives at `["reserve", market, mint]`.
+    pub fn is_at(&self, address: &Pubkey) -> bool {
+        crate::pda::is_at(
+            address,
+            &[RESERVE_SEED, self.market.as_ref(), self.mint.as_ref()],
+            self.bump,
+        )
+    }
+
     /// Records that an instruction uses a price published at
     /// `publish_time`, which must not be older than the newest one this
     /// reserve has accepted.
