@@ -25,6 +25,7 @@ pub fn reserve(decimals: u8, debt_shares: u64) -> Reserve {
     reserve.calibrated.liquidation_threshold_bps = 8_300;
     reserve.calibrated.liquidation_bonus_bps = 500;
     reserve.calibrated.last_calibration_ts = NOW;
+    reserve.stale_from_ts = NOW + 3_600;
     reserve.interest.kink_utilization_bps = 8_000;
     reserve.interest.slope1_bps = 700;
     reserve.lending.borrow_index = I80F48::ONE.into();

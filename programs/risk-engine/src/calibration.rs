@@ -141,7 +141,14 @@ pub fn apply_price(reserve: &mut Reserve, price: &OraclePrice, now: i64) -> Resu
                 reason,
             })
         }
-        PriceTaken::Seeded => return Ok(RefreshOutcome::Seeded),
+        PriceTaken::Seeded => {
+            // The rate limit and the staleness clock start with the series:
+            // a first calibration long after the listing loosens no more
+            // than one long after the last calibration would.
+            reserve.calibrated.rate_limit_anchor_ts = now;
+            reserve.stale_from_ts = grace_end(reserve, now);
+            return Ok(RefreshOutcome::Seeded);
+        }
         PriceTaken::Counted {
             previous_price,
             dt_secs,
@@ -207,10 +214,8 @@ pub fn slippage_now_bps(reserve: &Reserve, now: i64) -> u16 {
 /// loosening for whoever refreshes first.
 pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64) -> u16 {
     let in_use_bps = effective_threshold_bps(reserve, now);
+    let went_stale = reserve.stale_from_ts > 0 && now > reserve.stale_from_ts;
     let state = &mut reserve.calibrated;
-    let max_age = i64::from(reserve.calibration.calibration_max_age_secs);
-    let went_stale =
-        state.last_calibration_ts > 0 && now.saturating_sub(state.last_calibration_ts) > max_age;
     if went_stale {
         state.liquidation_threshold_bps = in_use_bps;
         state.rate_limit_anchor_ts = now;
@@ -227,7 +232,38 @@ pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64
     state.rate_limit_anchor_ts = moved.rate_limit_anchor_ts;
     state.max_ltv_bps = threshold::max_ltv_bps(moved.threshold_bps, reserve.bounds.ltv_buffer_bps);
     state.last_calibration_ts = now;
+    reserve.stale_from_ts = grace_end(reserve, now);
     in_use_bps
+}
+
+/// When a calibration (or a first price) at `at` goes stale.
+fn grace_end(reserve: &Reserve, at: i64) -> i64 {
+    at.saturating_add(i64::from(reserve.calibration.calibration_max_age_secs))
+}
+
+/// Applies a governance change to a reserve's bounds or calibration
+/// parameters (`change`) without letting it move the threshold in use by
+/// itself: a stale decline is recomputed from the live parameters, so a new
+/// `max_tighten`, `calibration_max_age` or bound would otherwise jump it at
+/// once. Before the change, a stale threshold is fixed where the old
+/// parameters brought it and declines from now on under the new ones;
+/// after it, a fresh calibration keeps its grace under the new max age, but
+/// never one that ended in the past. The bounds still snap the threshold
+/// into themselves (`Reserve::apply_bounds`): governance is authoritative.
+pub fn govern<T>(reserve: &mut Reserve, now: i64, change: impl FnOnce(&mut Reserve) -> T) -> T {
+    let calibrated = reserve.calibrated.last_calibration_ts > 0;
+    if calibrated && now > reserve.stale_from_ts {
+        reserve.calibrated.liquidation_threshold_bps = effective_threshold_bps(reserve, now);
+        reserve.calibrated.rate_limit_anchor_ts = now;
+        reserve.stale_from_ts = now;
+    }
+    let changed = change(reserve);
+    if calibrated && reserve.stale_from_ts > now {
+        let last = reserve.calibrated.last_calibration_ts;
+        reserve.stale_from_ts = grace_end(reserve, last).max(now);
+    }
+    reserve.apply_bounds();
+    changed
 }
 
 /// The threshold liquidation, borrowing and withdrawal use at `now`.
@@ -236,7 +272,7 @@ pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64
 /// than `calibration_max_age_secs` (an oracle outage, a confidence band too
 /// wide for an hour, the guardian pausing refreshes), it declines from the
 /// calibrated value toward `lt_min` at `max_tighten_bps_per_hour`, counted
-/// from the moment it went stale: no data is treated as a crash would be,
+/// from the moment it went stale (`Reserve::stale_from_ts`): no data is treated as a crash would be,
 /// and never faster, so no position falls from healthy to liquidatable in
 /// one slot. Before the first calibration it is `lt_min`, where a new
 /// listing starts anyway.
@@ -246,9 +282,7 @@ pub fn effective_threshold_bps(reserve: &Reserve, now: i64) -> u16 {
     if state.last_calibration_ts == 0 {
         return bounds.lt_min_bps;
     }
-    let stale_since = state
-        .last_calibration_ts
-        .saturating_add(i64::from(reserve.calibration.calibration_max_age_secs));
+    let stale_since = reserve.stale_from_ts;
     if now <= stale_since {
         return state.liquidation_threshold_bps;
     }

@@ -93,15 +93,29 @@ pub fn supply(reserve: &mut Reserve, amount: u64, min_shares_out: u64) -> Result
     Ok(minted)
 }
 
-/// What a supplier holding `owned_shares` may take now: everything the
-/// shares are worth, as far as liquidity not lent out allows.
-pub fn withdrawable(reserve: &Reserve, owned_shares: u64) -> Result<u64> {
+/// Withdraws everything `owned_shares` are worth, as far as liquidity not
+/// lent out allows; returns the amount paid and the shares burned. When the
+/// liquidity covers it every share is burned, so no share worth less than a
+/// unit is left behind (under water a last share can be worth 0), and the
+/// position can be closed.
+pub fn withdraw_all(reserve: &mut Reserve, owned_shares: u64) -> Result<(u64, u64)> {
     let worth = shares::supply_value(
         owned_shares,
         reserve.lending.supply_shares,
         supply_pool_value(reserve)?,
     )?;
-    Ok(worth.min(reserve.lending.available_liquidity))
+    let available = reserve.lending.available_liquidity;
+    if worth > available {
+        return Ok((
+            available,
+            withdraw_supply(reserve, owned_shares, available)?,
+        ));
+    }
+    require!(owned_shares > 0, RiskError::ZeroAmount);
+    let lending = &mut reserve.lending;
+    lending.supply_shares -= owned_shares;
+    lending.available_liquidity -= worth;
+    Ok((worth, owned_shares))
 }
 
 /// Removes `amount` of liquidity for a supplier holding `owned_shares`;

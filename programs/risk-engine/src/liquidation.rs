@@ -177,7 +177,17 @@ pub fn liquidate(
         health_after,
         repaid,
         seized,
-        split: math::split_seized(seized, bonus_bps, rules.protocol_fee_share_bps),
+        // Fees come after suppliers: a liquidation that leaves them bad
+        // debt pays the treasury no share of its bonus.
+        split: math::split_seized(
+            seized,
+            bonus_bps,
+            if deficit > 0 {
+                0
+            } else {
+                rules.protocol_fee_share_bps
+            },
+        ),
         deficit,
         deficit_absorbed_by_fees,
     })

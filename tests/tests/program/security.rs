@@ -705,6 +705,9 @@ async fn l6_fees_absorb_bad_debt_before_suppliers() {
         suppliers_lost <= rest && suppliers_lost >= rest - I80F48::from_num(2),
         "suppliers lost {suppliers_lost}, the fees left {rest}"
     );
+    // Nor does the treasury take a share of the bonus of a liquidation
+    // that leaves bad debt.
+    assert_eq!((event.protocol_fee, event.to_liquidator), (0, event.seized));
     let treasury =
         s.f.create_token_account(p.debt.mint, s.f.treasury, p.debt.token_program)
             .await;
@@ -712,4 +715,112 @@ async fn l6_fees_absorb_bad_debt_before_suppliers() {
     s.f.assert_rejected(&[claim], &[], RiskError::NothingToClaim, &[p.debt.reserve])
         .await;
     s.f.assert_vault_matches(&p.debt).await;
+
+    // Under water, withdrawing everything burns every share, so the
+    // supplier's position can be closed (no share worth 0 is left).
+    let supplier = s.f.users[0].keypair.insecure_clone();
+    let account = s.f.users[0].t22_account;
+    let market = s.f.market;
+    let ix = builders::withdraw_supply(supplier.pubkey(), market, &p.debt, account, u64::MAX, 0);
+    s.f.send(&[ix], &[&supplier]).await.unwrap();
+    assert_eq!(
+        s.f.lender_state(&p.debt, supplier.pubkey())
+            .await
+            .supply_shares,
+        0
+    );
+    let close = builders::close_lender_position(supplier.pubkey(), p.debt.reserve);
+    s.f.send(&[close], &[&supplier]).await.unwrap();
+    s.f.assert_vault_matches(&p.debt).await;
+}
+
+/// M2 through governance: a stale decline is not recomputed under new
+/// parameters. Two hours stale (84 % in use), a faster tightening rate, a
+/// longer max age or a lower `lt_max` above 84 % leave 84 % in use at that
+/// moment; the decline then goes on from there at the new rate. A fresh
+/// calibration whose grace a shorter max age would end in the past starts
+/// declining from now, not from then.
+#[tokio::test]
+async fn m2_governance_cannot_jump_the_threshold_in_use() {
+    let mut s = position_with_collateral(wide_bounds(), true).await;
+    let (spl, market) = (s.p.collateral, s.f.market);
+    let authority = s.f.authority.pubkey();
+    let calibrated_at =
+        s.f.reserve_state(spl.reserve)
+            .await
+            .calibrated
+            .last_calibration_ts;
+    let in_use = |r: &Reserve, now: i64| effective_threshold_bps(r, now);
+    s.f.set_clock(calibrated_at + 3 * HOUR).await;
+    let now = s.f.now().await;
+    assert_eq!(in_use(&s.f.reserve_state(spl.reserve).await, now), 8_400);
+
+    let faster = RiskBounds {
+        max_tighten_bps_per_hour: 500,
+        lt_max_bps: 8_500,
+        ..wide_bounds()
+    };
+    let ix = builders::set_risk_bounds(authority, market, spl.reserve, faster);
+    s.f.send_as_authority(&[ix]).await.unwrap();
+    assert_eq!(in_use(&s.f.reserve_state(spl.reserve).await, now), 8_400);
+    let mut longer = risk_engine_tests::presets::calibration();
+    longer.calibration_max_age_secs = 6 * 3_600;
+    let ix = builders::set_calibration_params(authority, market, spl.reserve, longer);
+    s.f.send_as_authority(&[ix]).await.unwrap();
+    let reserve = s.f.reserve_state(spl.reserve).await;
+    assert_eq!(in_use(&reserve, now), 8_400);
+    assert_eq!(
+        in_use(&reserve, now + HOUR),
+        7_900,
+        "5 %/h from the change on"
+    );
+
+    // A fresh calibration, then a max age that would have ended an hour ago.
+    let mut f = TestFixture::new().await;
+    let asset = f.spl;
+    let start = f.now().await;
+    for slot in 0..3 {
+        refresh_at(&mut f, &asset, start + 900 * slot, 150 * DOLLAR).await;
+    }
+    let threshold = f
+        .reserve_state(asset.reserve)
+        .await
+        .calibrated
+        .liquidation_threshold_bps;
+    f.set_clock(start + 1_800 + 3_000).await;
+    let mut shorter = risk_engine_tests::presets::calibration();
+    shorter.calibration_max_age_secs = 1_800;
+    let authority = f.authority.pubkey();
+    let ix = builders::set_calibration_params(authority, f.market, asset.reserve, shorter);
+    f.send_as_authority(&[ix]).await.unwrap();
+    let now = f.now().await;
+    let reserve = f.reserve_state(asset.reserve).await;
+    assert_eq!(in_use(&reserve, now), threshold, "no cliff");
+    assert_eq!(reserve.stale_from_ts, now);
+}
+
+/// L3 at a listing: a first calibration long after the listing (or after
+/// the first price) does not loosen by the rate times the whole wait.
+#[tokio::test]
+async fn l3_a_first_calibration_long_after_listing_does_not_loosen_at_once() {
+    let mut f = TestFixture::new().await;
+    let asset = f.spl;
+    let listed = f.now().await;
+    let listing = f
+        .reserve_state(asset.reserve)
+        .await
+        .calibrated
+        .liquidation_threshold_bps;
+    // The first price 60 hours after the listing, the next a quarter hour on.
+    refresh_at(&mut f, &asset, listed + 60 * HOUR, 150 * DOLLAR).await;
+    let first = refresh_at(&mut f, &asset, listed + 60 * HOUR + 900, 150 * DOLLAR).await;
+    let step = first.calibrated.liquidation_threshold_bps - listing;
+    assert!(step <= 7, "the first calibration loosened {step} bps");
+    // Seeded, then nothing for 60 hours: stale, so no loosening at all.
+    let mut f = TestFixture::new().await;
+    let asset = f.spl;
+    let listed = f.now().await;
+    refresh_at(&mut f, &asset, listed, 150 * DOLLAR).await;
+    let late = refresh_at(&mut f, &asset, listed + 60 * HOUR, 150 * DOLLAR).await;
+    assert_eq!(late.calibrated.liquidation_threshold_bps, listing);
 }

@@ -214,8 +214,8 @@ impl ThresholdPath {
     }
 
     /// Leaves in `reserve` what the book reads of the refreshes up to tick
-    /// `index` (the threshold, max LTV, last price, estimates and
-    /// calibration time); returns the tick's price. The rate-limit anchor,
+    /// `index` (the threshold, max LTV, last price, estimates, calibration
+    /// time and when it goes stale); returns the tick's price. The rate-limit anchor,
     /// which only the tracing reads, is left alone.
     pub fn apply(&self, shared: &SharedPaths, reserve: &mut Reserve, index: usize) -> OraclePrice {
         let prices = shared.prices;
@@ -238,6 +238,8 @@ impl ThresholdPath {
             .find(|&i| prices.counted[i] == Counted::Calibrated);
         if let Some(at) = calibrated_at {
             calibrated.last_calibration_ts = prices.times[at];
+            let max_age = i64::from(reserve.calibration.calibration_max_age_secs);
+            reserve.stale_from_ts = prices.times[at] + max_age;
         }
         prices.prices[index]
     }

@@ -35,7 +35,8 @@ impl WithdrawSupply<'_> {
     }
 
     /// Takes `amount` of liquidity back (`u64::MAX`: everything the shares
-    /// are worth, as far as liquidity not lent out allows), burning
+    /// are worth, as far as liquidity not lent out allows, burning every
+    /// share when it does: `lending::withdraw_all`), burning
     /// `amount × (total_shares + V) / (pool_value + V)` shares rounded up,
     /// and pays out no less than `min_amount_out`.
     #[access_control(ctx.accounts.validate())]
@@ -45,13 +46,13 @@ impl WithdrawSupply<'_> {
             let mut reserve = ctx.accounts.tokens.reserve.load_mut()?;
             let mut lender = ctx.accounts.lender_position.load_mut()?;
             lending::accrue_interest(&mut reserve, now)?;
-            let amount = if amount == u64::MAX {
-                lending::withdrawable(&reserve, lender.supply_shares)?
+            let (amount, burned) = if amount == u64::MAX {
+                lending::withdraw_all(&mut reserve, lender.supply_shares)?
             } else {
-                amount
+                let burned = lending::withdraw_supply(&mut reserve, lender.supply_shares, amount)?;
+                (amount, burned)
             };
             require!(amount >= min_amount_out, RiskError::AmountOutBelowMinimum);
-            let burned = lending::withdraw_supply(&mut reserve, lender.supply_shares, amount)?;
             lender.supply_shares -= burned;
             reserve.invariant()?;
             (amount, burned)

@@ -1,11 +1,13 @@
 use anchor_lang::prelude::*;
 
 use super::govern_reserve::*;
+use crate::calibration;
 use crate::events::CalibrationParamsUpdated;
 use crate::state::CalibrationParams;
 
 /// Replaces the inputs of the threshold formula. The variance estimates are
-/// kept: new half-lives apply from the next refresh on.
+/// kept: new half-lives apply from the next refresh on. A new max age or
+/// rate does not move the threshold in use by itself (`calibration::govern`).
 pub fn set_calibration_params(
     ctx: Context<GovernReserve>,
     params: CalibrationParams,
@@ -14,7 +16,8 @@ pub fn set_calibration_params(
     let event = {
         let mut reserve = ctx.accounts.reserve.load_mut()?;
         let old = reserve.calibration;
-        reserve.calibration = params;
+        let now = Clock::get()?.unix_timestamp;
+        calibration::govern(&mut reserve, now, |reserve| reserve.calibration = params);
         reserve.invariant()?;
         CalibrationParamsUpdated {
             reserve: ctx.accounts.reserve.key(),

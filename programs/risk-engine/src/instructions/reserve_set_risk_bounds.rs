@@ -1,12 +1,14 @@
 use anchor_lang::prelude::*;
 
 use super::govern_reserve::*;
+use crate::calibration;
 use crate::events::RiskBoundsUpdated;
 use crate::state::RiskBounds;
 
 /// Replaces a reserve's bounds. The applied threshold and bonus snap into
 /// the new bounds at once (governance is not rate limited), and
-/// `max_ltv = LT - buffer` is recomputed.
+/// `max_ltv = LT - buffer` is recomputed; a stale decline is not recomputed
+/// under the new rates (`calibration::govern`).
 pub fn set_risk_bounds(ctx: Context<GovernReserve>, bounds: RiskBounds) -> Result<()> {
     bounds.validate()?;
     let event = {
@@ -14,8 +16,8 @@ pub fn set_risk_bounds(ctx: Context<GovernReserve>, bounds: RiskBounds) -> Resul
         let old = reserve.bounds;
         let old_threshold_bps = reserve.calibrated.liquidation_threshold_bps;
         let old_bonus_bps = reserve.calibrated.liquidation_bonus_bps;
-        reserve.bounds = bounds;
-        reserve.apply_bounds();
+        let now = Clock::get()?.unix_timestamp;
+        calibration::govern(&mut reserve, now, |reserve| reserve.bounds = bounds);
         reserve.invariant()?;
         RiskBoundsUpdated {
             reserve: ctx.accounts.reserve.key(),

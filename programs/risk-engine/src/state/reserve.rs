@@ -29,8 +29,8 @@ pub struct CalibratedState {
     /// sample slot); 0 before the first one.
     pub last_publish_time: i64,
     /// Clock time of the last calibration; 0 before the first. Once it is
-    /// older than `calibration_max_age_secs` the threshold in use declines
-    /// (see `calibration::effective_threshold_bps`).
+    /// older than `calibration_max_age_secs` (from `Reserve::stale_from_ts`)
+    /// the threshold in use declines (see `calibration::effective_threshold_bps`).
     pub last_calibration_ts: i64,
     /// Start of the time the rate limit counts from: reset when the
     /// threshold moves or reaches its target, kept while moves round to 0 bps
@@ -122,10 +122,15 @@ pub struct Reserve {
     /// print from the past. Apart from `last_publish_time`, which only
     /// moves once per sample slot, so the returns stay on their grid.
     pub newest_price_publish_time: i64,
-    pub _padding: [u64; 62],
+    /// From when the threshold in use declines (`calibration`): the last
+    /// calibration (or the first price) plus `calibration_max_age_secs`,
+    /// or the moment governance changed the parameters of a stale one.
+    /// 0 before the first price.
+    pub stale_from_ts: i64,
+    pub _padding: [u64; 61],
 }
 
-pub const RESERVE_SIZE: usize = 32 * 5 + 48 + 16 + 48 + 32 + 96 + 96 + 8 + 8 + 8 * 62;
+pub const RESERVE_SIZE: usize = 32 * 5 + 48 + 16 + 48 + 32 + 96 + 96 + 8 + 8 + 8 + 8 * 61;
 const _: () = assert!(core::mem::size_of::<CalibratedState>() == 96);
 const _: () = assert!(core::mem::size_of::<LendingState>() == 96);
 const _: () = assert!(core::mem::size_of::<Reserve>() == RESERVE_SIZE);
