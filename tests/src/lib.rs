@@ -9,6 +9,7 @@ pub mod attack;
 pub mod fixture;
 pub mod position_setup;
 pub mod presets;
+pub mod sequences;
 pub mod world;
 
 pub use fixture::{ReserveFixture, TestFixture};

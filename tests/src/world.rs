@@ -164,7 +164,7 @@ impl World {
         let new_market_authority = Keypair::new();
         f.airdrop(new_market_authority.pubkey(), 1_000_000_000)
             .await;
-        let other = Self::other_market(&mut f).await;
+        let other = Self::other_market(&mut f, &Keypair::new()).await;
 
         Self {
             f,
@@ -183,8 +183,7 @@ impl World {
 
     /// Market B: another authority lists the same mints; user 2 supplies
     /// its USDC and borrows against SOL there.
-    async fn other_market(f: &mut TestFixture) -> OtherMarket {
-        let authority = Keypair::new();
+    pub async fn other_market(f: &mut TestFixture, authority: &Keypair) -> OtherMarket {
         f.airdrop(authority.pubkey(), 10_000_000_000).await;
         let market = pda::market(&authority.pubkey(), 2).0;
         let ix = builders::init_market(
@@ -197,7 +196,7 @@ impl World {
                 liquidation: presets::liquidation(),
             },
         );
-        f.send(&[ix], &[&authority]).await.expect("market B");
+        f.send(&[ix], &[authority]).await.expect("market B");
         let mut listed = Vec::new();
         for (asset, feed) in [(f.spl, SOL_USD_FEED), (f.t22, USDC_USD_FEED)] {
             let ix = builders::add_reserve(
@@ -207,7 +206,7 @@ impl World {
                 asset.token_program,
                 TestFixture::add_reserve_args(feed),
             );
-            f.send(&[ix], &[&authority]).await.expect("reserve in B");
+            f.send(&[ix], &[authority]).await.expect("reserve in B");
             let reserve = pda::reserve(&market, &asset.mint).0;
             listed.push(ReserveFixture {
                 reserve,

@@ -11,4 +11,5 @@ mod program {
     pub mod reserve_governance;
     pub mod sampling;
     pub mod security;
+    pub mod sequences;
 }

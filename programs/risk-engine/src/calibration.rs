@@ -202,8 +202,8 @@ pub fn slippage_now_bps(reserve: &Reserve, now: i64) -> u16 {
 /// `max_ltv = LT - buffer`, and stamps the calibration time. Returns the
 /// threshold before the move (the one in use, `effective_threshold_bps`).
 ///
-/// The first calibration moves from the listing's threshold (`lt_min`),
-/// the rate limit counted from the listing. After a stale stretch the move
+/// The first calibration moves from `lt_min`, where an uncalibrated reserve
+/// lends, the rate limit counted from the first price. After a stale stretch the move
 /// starts from where the decline brought the
 /// threshold, with the rate limit counted from now: the decline used the
 /// tightening the elapsed time allowed, and a calibration that comes back
@@ -219,6 +219,10 @@ pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64
     if went_stale {
         state.liquidation_threshold_bps = in_use_bps;
         state.rate_limit_anchor_ts = now;
+    } else if state.last_calibration_ts == 0 {
+        // Before its first calibration a reserve lends at `lt_min`, whatever
+        // new bounds left stored: the first move starts from there.
+        state.liquidation_threshold_bps = in_use_bps;
     }
     let moved = threshold::move_toward_target(
         state.liquidation_threshold_bps,
