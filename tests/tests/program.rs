@@ -2,6 +2,7 @@
 #![allow(deprecated)]
 
 mod program {
+    pub mod arbitrary_input;
     pub mod attacks;
     pub mod calibration;
     pub mod init;
