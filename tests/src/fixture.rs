@@ -195,6 +195,30 @@ impl TestFixture {
         mint.pubkey()
     }
 
+    /// A Token-2022 mint (6 decimals, authority the fee payer) with one
+    /// extension, set up by `init` before the mint is initialised.
+    pub async fn create_mint_with_extension(
+        &mut self,
+        mint: &Keypair,
+        extension: anchor_spl::token_interface::spl_token_2022::extension::ExtensionType,
+        init: Instruction,
+    ) -> Pubkey {
+        let payer = self.context.payer.pubkey();
+        let ixs = tokens::create_mint_ixs(
+            &payer,
+            mint,
+            &spl_token_2022::ID,
+            6,
+            &payer,
+            &[extension],
+            vec![init],
+        );
+        self.send(&ixs, &[mint])
+            .await
+            .expect("mint with an extension");
+        mint.pubkey()
+    }
+
     pub async fn create_token_account(
         &mut self,
         mint: Pubkey,

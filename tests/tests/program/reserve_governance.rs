@@ -194,7 +194,6 @@ async fn add_reserve_rejects_a_mint_of_another_token_program() {
 async fn add_reserve_refuses_a_token_2022_mint_with_transfer_fees() {
     let mut f = TestFixture::new().await;
     let mint = Keypair::new();
-    let payer = f.context.payer.pubkey();
     let fee_ix =
         spl_token_2022::extension::transfer_fee::instruction::initialize_transfer_fee_config(
             &spl_token_2022::ID,
@@ -205,16 +204,8 @@ async fn add_reserve_refuses_a_token_2022_mint_with_transfer_fees() {
             u64::MAX,
         )
         .unwrap();
-    let ixs = tokens::create_mint_ixs(
-        &payer,
-        &mint,
-        &spl_token_2022::ID,
-        6,
-        &payer,
-        &[ExtensionType::TransferFeeConfig],
-        vec![fee_ix],
-    );
-    f.send(&ixs, &[&mint]).await.expect("fee mint");
+    f.create_mint_with_extension(&mint, ExtensionType::TransferFeeConfig, fee_ix)
+        .await;
     let args = TestFixture::add_reserve_args(SOL_USD_FEED);
     let ix = builders::add_reserve(
         f.authority.pubkey(),

@@ -21,7 +21,7 @@ use risk_engine_tests::builders::{self, PricedPosition};
 use risk_engine_tests::fixture::{ReserveFixture, SOL_USD_FEED};
 use risk_engine_tests::position_setup::*;
 use risk_engine_tests::pyth::PythPrice;
-use risk_engine_tests::{tokens, TestFixture};
+use risk_engine_tests::TestFixture;
 use solana_sdk::signature::{Keypair, Signer};
 
 const HOUR: i64 = 3_600;
@@ -495,16 +495,8 @@ async fn l1_a_mint_that_can_be_closed_is_not_listed() {
         Some(&payer),
     )
     .unwrap();
-    let ixs = tokens::create_mint_ixs(
-        &payer,
-        &mint,
-        &spl_token_2022::ID,
-        6,
-        &payer,
-        &[ExtensionType::MintCloseAuthority],
-        vec![close_ix],
-    );
-    f.send(&ixs, &[&mint]).await.expect("closable mint");
+    f.create_mint_with_extension(&mint, ExtensionType::MintCloseAuthority, close_ix)
+        .await;
     let args = TestFixture::add_reserve_args(SOL_USD_FEED);
     let ix = builders::add_reserve(
         f.authority.pubkey(),

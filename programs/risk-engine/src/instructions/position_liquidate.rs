@@ -67,20 +67,14 @@ impl Liquidate<'_> {
             let mut collateral = ctx.accounts.collateral.reserve.load_mut()?;
             let mut debt = ctx.accounts.debt.reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
-            let collateral_price = pyth::load_price(
+            let (collateral_price, debt_price) = pyth::accept_position_prices(
+                &mut collateral,
                 &ctx.accounts.collateral_price,
-                &collateral.oracle,
-                now,
-                PriceUse::Liquidation,
-            )?;
-            let debt_price = pyth::load_price(
+                &mut debt,
                 &ctx.accounts.debt_price,
-                &debt.oracle,
                 now,
                 PriceUse::Liquidation,
             )?;
-            collateral.accept_price_time(collateral_price.publish_time)?;
-            debt.accept_price_time(debt_price.publish_time)?;
             let outcome = liquidation::liquidate(
                 &mut position,
                 &mut collateral,

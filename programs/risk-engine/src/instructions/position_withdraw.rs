@@ -61,20 +61,14 @@ impl WithdrawCollateral<'_> {
             position.collateral_amount -= amount;
             collateral.lending.total_collateral -= amount;
             if position.debt_shares > 0 {
-                let collateral_price = pyth::load_price(
+                let (collateral_price, debt_price) = pyth::accept_position_prices(
+                    &mut collateral,
                     &ctx.accounts.collateral_price,
-                    &collateral.oracle,
-                    now,
-                    PriceUse::Lending,
-                )?;
-                let debt_price = pyth::load_price(
+                    &mut debt,
                     &ctx.accounts.debt_price,
-                    &debt.oracle,
                     now,
                     PriceUse::Lending,
                 )?;
-                collateral.accept_price_time(collateral_price.publish_time)?;
-                debt.accept_price_time(debt_price.publish_time)?;
                 lending::require_within_max_ltv(
                     &position,
                     &collateral,

@@ -137,6 +137,24 @@ pub fn load_price(
     Ok(price)
 }
 
+/// Reads a position's two prices for `price_use` and records each as the
+/// newest its reserve accepted: what borrowing, collateral withdrawal and
+/// liquidation all do before valuing a position.
+pub fn accept_position_prices(
+    collateral: &mut crate::state::Reserve,
+    collateral_update: &PriceUpdateV2,
+    debt: &mut crate::state::Reserve,
+    debt_update: &PriceUpdateV2,
+    now: i64,
+    price_use: PriceUse,
+) -> Result<(OraclePrice, OraclePrice)> {
+    let collateral_price = load_price(collateral_update, &collateral.oracle, now, price_use)?;
+    let debt_price = load_price(debt_update, &debt.oracle, now, price_use)?;
+    collateral.accept_price_time(collateral_price.publish_time)?;
+    debt.accept_price_time(debt_price.publish_time)?;
+    Ok((collateral_price, debt_price))
+}
+
 /// Verification levels in one byte where larger is stricter (see
 /// `VERIFICATION_FULL`).
 pub fn verification_rank(level: VerificationLevel) -> u8 {
