@@ -166,13 +166,50 @@ pub fn run_with(
     keep_steps: bool,
     shared: Option<&kernel::SharedPaths>,
 ) -> Result<Run> {
+    run_inner(&[], path, debt_path, setup, threshold, keep_steps, shared)
+}
+
+/// One run over `path` whose collateral reserve has first calibrated on
+/// `warm_up`, the history just before it, where no book acts: an
+/// out-of-sample test starts from the state a reserve listed earlier would
+/// be in, while its book and its metrics start with `path`.
+pub fn run_after(
+    warm_up: &[Tick],
+    path: &[Tick],
+    setup: &Setup,
+    threshold: Threshold,
+    keep_steps: bool,
+) -> Result<Run> {
+    run_inner(warm_up, path, None, setup, threshold, keep_steps, None)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_inner(
+    warm_up: &[Tick],
+    path: &[Tick],
+    debt_path: Option<&[Tick]>,
+    setup: &Setup,
+    threshold: Threshold,
+    keep_steps: bool,
+    shared: Option<&kernel::SharedPaths>,
+) -> Result<Run> {
     if path.len() < 2 {
         bail!("the price path has fewer than 2 prices");
     }
-    let spec = without_outages(collateral_spec(setup, threshold)?, path);
-    let start = path[0].time;
+    let whole: Vec<Tick>;
+    let gaps_of = if warm_up.is_empty() {
+        path
+    } else {
+        whole = warm_up.iter().chain(path).copied().collect();
+        &whole[..]
+    };
+    let spec = without_outages(collateral_spec(setup, threshold)?, gaps_of);
+    let start = gaps_of[0].time;
     let mut collateral: Reserve = replay::listed_reserve(&spec, start);
-    let mut debt: Reserve = replay::listed_reserve(&setup.debt, start);
+    for tick in warm_up {
+        replay::refresh(&mut collateral, tick.price, tick.time)?;
+    }
+    let mut debt: Reserve = replay::listed_reserve(&setup.debt, path[0].time);
     // Suppliers far larger than the book: liquidity never limits it.
     debt.lending.available_liquidity = u64::MAX / 4;
     let traced = shared.map(|shared| (shared, kernel::ThresholdPath::trace(shared, &collateral)));

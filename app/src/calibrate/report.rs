@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::stress::StressReport;
+use super::walk_forward::{OutOfSample, StaticRun};
 use super::{Recommendation, Scored};
 use crate::backtest::Run;
 use crate::config::units::{fmt_bps, fmt_usd};
@@ -124,6 +125,59 @@ pub struct CalibrateOutput<'a> {
     /// The recommended set's backtest against static thresholds.
     pub runs: &'a [Run],
     pub window_days: f64,
+    /// With --train-until: the recommended set judged after the date.
+    pub out_of_sample: Option<&'a OutOfSampleReport>,
+}
+
+/// The walk-forward judgement of a recommendation.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OutOfSampleReport {
+    /// First second after the training part (UTC day after --train-until).
+    pub test_from: i64,
+    pub folds: usize,
+    pub histories: Vec<OutOfSample>,
+}
+
+/// The out-of-sample table: the dynamic threshold on each test part beside
+/// (a) the highest static threshold free of bad debt in training and (b) the
+/// best static threshold in hindsight, and how far its mean max LTV is
+/// above each.
+pub fn out_of_sample_table(report: &OutOfSampleReport) -> String {
+    let mut table = Table::new(&[
+        "history (test part)",
+        "dynamic: bad debt / peak debt",
+        "max LTV, mean",
+        "(a) clean in training",
+        "its max LTV",
+        "(b) best in hindsight",
+        "its max LTV",
+        "vs (a)",
+        "vs (b)",
+    ]);
+    let static_cells = |run: Option<&StaticRun>| match run {
+        Some(run) => (
+            fmt_bps(run.threshold_bps.into()),
+            fmt_bps(run.metrics.avg_max_ltv_bps.round() as u64),
+        ),
+        None => ("none".into(), "-".into()),
+    };
+    let points = |margin: Option<f64>| margin.map_or("-".into(), |m| format!("{m:+.2} pts"));
+    for h in &report.histories {
+        let (a, a_ltv) = static_cells(h.safe_in_training.as_ref());
+        let (b, b_ltv) = static_cells(h.best_in_hindsight.as_ref());
+        table.row(vec![
+            h.name.clone(),
+            format!("{:.4} %", h.dynamic.bad_debt_bps_of_peak_debt / 100.0),
+            fmt_bps(h.dynamic.avg_max_ltv_bps.round() as u64),
+            a,
+            a_ltv,
+            b,
+            b_ltv,
+            points(h.margin_points(h.safe_in_training.as_ref())),
+            points(h.margin_points(h.best_in_hindsight.as_ref())),
+        ]);
+    }
+    table.render()
 }
 
 pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std::path::PathBuf> {
@@ -165,6 +219,23 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
             .heading("Stress")
             .table(&["kind", "case", "bad debt", "liquidations"], &rows);
     }
+    if let Some(out_of_sample) = output.out_of_sample {
+        report.heading("Out of sample");
+        report.paragraph(&format!(
+            "Chosen on the history before {} UTC{}; judged on what follows, the calibration warmed up on the training part and the book started afresh. (a) is the highest static threshold free of bad debt on every training part, (b) the highest free of bad debt on the test part itself, in hindsight.",
+            crate::report::chart::format_utc_date(out_of_sample.test_from),
+            if out_of_sample.folds > 1 { format!(", every one of {} folds free of bad debt", out_of_sample.folds) } else { String::new() }
+        ));
+        let rows: Vec<Vec<String>> = out_of_sample_table(out_of_sample)
+            .lines()
+            .skip(2)
+            .map(|line| vec![line.to_string()])
+            .collect();
+        report.table(
+            &["history, dynamic bad debt, its mean max LTV, (a), its mean max LTV, (b), its mean max LTV, dynamic vs (a), vs (b)"],
+            &rows,
+        );
+    }
     if !output.runs.is_empty() {
         report.heading("Recommended set against static thresholds");
         crate::backtest::report::add_sections(&mut report, output.runs, output.window_days);
@@ -175,6 +246,7 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
         "recommendation": output.recommendation,
         "candidates": output.ranked,
         "stress": output.stress,
+        "out_of_sample": output.out_of_sample,
     });
     std::fs::write(
         &json_path,

@@ -238,6 +238,14 @@ pub struct CalibrateArgs {
     pub scenarios: usize,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Choose on the history up to this UTC day (YYYY-MM-DD, included) and
+    /// judge the choice on what follows, beside static thresholds.
+    #[arg(long)]
+    pub train_until: Option<String>,
+    /// With --train-until: also cut each training part into this many
+    /// consecutive folds, each of which a set must pass free of bad debt.
+    #[arg(long, default_value_t = 0)]
+    pub folds: usize,
     #[arg(long, default_value = "target/riskctl/calibrate.html")]
     pub report: PathBuf,
 }

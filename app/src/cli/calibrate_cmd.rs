@@ -8,7 +8,7 @@ use super::args::{CalibrateArgs, GlobalArgs};
 use super::backtest_cmd::{setup, statics};
 use crate::backtest;
 use crate::calibrate::stress::{self, StressConfig};
-use crate::calibrate::{self, report, Grid, History};
+use crate::calibrate::{self, report, walk_forward, Grid, History};
 use crate::config::units;
 use crate::history::csv;
 use crate::progress::Progress;
@@ -125,6 +125,19 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    // With --train-until, the choice is made on the training parts (and
+    // their folds) only; the test parts judge it at the end.
+    let splits = match &args.train_until {
+        Some(day) => {
+            let test_from = super::date(day, "train-until")? + 86_400;
+            Some((test_from, walk_forward::split(&histories, test_from)?))
+        }
+        None => None,
+    };
+    let histories = match &splits {
+        Some((_, splits)) => walk_forward::selection_histories(splits, args.folds),
+        None => histories,
+    };
     let candidates = grid(args, &setup.collateral)?.candidates(&setup.collateral);
     if candidates.is_empty() {
         bail!("no valid parameter set in the grid: check that lt_min <= lt_max, LT × (1 + bonus) <= 100 % and the buffer fits");
@@ -173,17 +186,34 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         }
         None => Vec::new(),
     };
+    let out_of_sample = match (&splits, &recommendation) {
+        (Some((test_from, splits)), Some(recommendation)) => {
+            let mut chosen = setup.clone();
+            chosen.collateral = recommendation.best.candidate.apply(&setup.collateral);
+            Some(report::OutOfSampleReport {
+                test_from: *test_from,
+                folds: args.folds,
+                histories: walk_forward::judge(splits, &chosen)?,
+            })
+        }
+        _ => None,
+    };
     let output = report::CalibrateOutput {
         ranked: &scored,
         recommendation: recommendation.as_ref(),
         stress: stress.as_ref(),
         runs: &runs,
         window_days: setup.window_secs as f64 / 86_400.0,
+        out_of_sample: out_of_sample.as_ref(),
     };
     let json_path = report::write(&output, &args.report)
         .with_context(|| format!("cannot write {}", args.report.display()))?;
     if global.json {
-        let json = serde_json::json!({ "recommendation": recommendation, "stress": stress });
+        let json = serde_json::json!({
+            "recommendation": recommendation,
+            "stress": stress,
+            "out_of_sample": out_of_sample,
+        });
         println!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(());
     }
@@ -196,6 +226,13 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
     print!("{}", report::top_table(&scored, 10));
     if let Some(recommendation) = &recommendation {
         print!("{}", report::recommendation_text(recommendation));
+    }
+    if let Some(out_of_sample) = &out_of_sample {
+        println!(
+            "out of sample: chosen before {}, judged from then on",
+            crate::report::chart::format_utc_date(out_of_sample.test_from)
+        );
+        print!("{}", report::out_of_sample_table(out_of_sample));
     }
     if let Some(stress) = &stress {
         if let Some(worst) = &stress.worst {

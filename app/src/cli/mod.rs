@@ -154,7 +154,7 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// A UTC day, YYYY-MM-DD, to unix seconds.
-fn date(text: &str, flag: &str) -> Result<i64> {
+pub(crate) fn date(text: &str, flag: &str) -> Result<i64> {
     let parts: Vec<&str> = text.split('-').collect();
     let parsed = match parts.as_slice() {
         [y, m, d] => y

@@ -208,3 +208,72 @@ fn sweep_matching_full_replays(
     }
     swept
 }
+
+/// Walk-forward: chosen on BTC and ETH to 2019-12-31 (each in three folds
+/// too), judged on 2020-2021 beside (a) the highest static threshold free of
+/// bad debt on both training parts and (b) the best static in hindsight.
+#[test]
+fn a_walk_forward_choice_is_judged_only_after_its_training_date() {
+    use riskctl::calibrate::walk_forward::{self, is_clean};
+    let setup = backtest_setup(BookConfig::default());
+    let eth = csv::read(&repo_file("data/prices/eth-usd-daily-to-2021.csv")).unwrap();
+    let histories = [
+        History {
+            name: "btc".into(),
+            path: btc(),
+        },
+        History {
+            name: "eth".into(),
+            path: eth,
+        },
+    ];
+    let test_from = 1_577_836_800; // 2020-01-01
+    let splits = walk_forward::split(&histories, test_from).unwrap();
+    assert!(splits
+        .iter()
+        .all(|s| s.train.last().unwrap().time < test_from && s.test[0].time >= test_from));
+    let selection = walk_forward::selection_histories(&splits, 3);
+    assert_eq!(
+        selection.len(),
+        2 * (2 + 3),
+        "two training parts, each also rougher and in three folds"
+    );
+
+    let mut grid = Grid::single(&setup.collateral);
+    grid.quantile_z_milli = vec![3_090, 5_000];
+    grid.horizon_secs = vec![86_400];
+    grid.lt_min_bps = vec![4_000, 7_500];
+    let candidates = grid.candidates(&setup.collateral);
+    let mut scored = calibrate::sweep(&selection, &setup, &candidates, &|| {}).unwrap();
+    calibrate::rank(&mut scored);
+    let recommendation = calibrate::recommend(&scored).unwrap();
+    let mut chosen = setup.clone();
+    chosen.collateral = recommendation.best.candidate.apply(&setup.collateral);
+    let judged = walk_forward::judge(&splits, &chosen).unwrap();
+
+    let (a, _) =
+        walk_forward::highest_clean_static(&[&splits[0].train[..], &splits[1].train[..]], &chosen)
+            .unwrap();
+    for (h, split) in judged.iter().zip(&splits) {
+        assert_eq!(h.safe_in_training.as_ref().unwrap().threshold_bps, a);
+        // (b) is clean on the test part and one percent more is not.
+        let b = h.best_in_hindsight.as_ref().unwrap();
+        assert!(is_clean(&b.metrics));
+        let above = backtest::run(
+            &split.test,
+            None,
+            &chosen,
+            Threshold::Static(b.threshold_bps + 100),
+            false,
+        )
+        .unwrap();
+        assert!(
+            !is_clean(&above.metrics),
+            "{}: {} is not the best",
+            h.name,
+            b.threshold_bps
+        );
+        // The dynamic run is measured on the test part alone.
+        assert!(h.dynamic.steps == split.test.len());
+    }
+}

@@ -350,6 +350,54 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
         html.contains("Best mean max LTV without bad debt"),
         "the heat map"
     );
+
+    // Walk-forward: chosen before 2020, judged after, in the table, the
+    // report and the JSON.
+    let output = riskctl(&[
+        "calibrate",
+        "--prices",
+        btc,
+        "--z",
+        "3.09",
+        "--horizon",
+        "2d",
+        "--lt-min",
+        "40%,75%",
+        "--train-until",
+        "2019-12-31",
+        "--folds",
+        "2",
+        "--report",
+        calibrate_report.to_str().unwrap(),
+    ]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        out.contains("2 candidates × 4 histories"),
+        "a training part, it rougher, and two folds: {out}"
+    );
+    assert!(
+        out.contains("out of sample: chosen before 2020-01-01, judged from then on"),
+        "{out}"
+    );
+    for column in [
+        "(a) clean in training",
+        "(b) best in hindsight",
+        "vs (a)",
+        "vs (b)",
+    ] {
+        assert!(out.contains(column), "{column}: {out}");
+    }
+    let html = std::fs::read_to_string(&calibrate_report).unwrap();
+    assert!(html.contains("Out of sample"), "the report's section");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(calibrate_report.with_extension("json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        json["out_of_sample"]["histories"].as_array().unwrap().len(),
+        1
+    );
     for file in [
         report.clone(),
         report.with_extension("json"),
@@ -404,5 +452,15 @@ fn bad_price_files_are_refused_with_their_line() {
             "90%",
         ],
         "no valid parameter set in the grid",
+    );
+    assert_refused(
+        &[
+            "calibrate",
+            "--prices",
+            "data/prices/btc-usd-daily-2011-2021.csv",
+            "--train-until",
+            "2030-01-01",
+        ],
+        "btc-usd-daily-2011-2021: the training date leaves 3789 prices before it and 0 after; each side needs 2",
     );
 }
