@@ -16,6 +16,7 @@ pub mod deploy;
 pub mod describe;
 pub mod gov;
 pub mod history;
+pub mod idl;
 pub mod keeper;
 pub mod liquidator;
 pub mod progress;

@@ -13,6 +13,7 @@ mod riskctl {
     mod cli;
     mod deploy;
     mod gov;
+    mod idl;
     mod keeper;
     mod liquidator;
     mod prices;

@@ -103,6 +103,17 @@ pub enum Command {
     /// Deploy --config on the embedded bank, open a book of borrowers and
     /// replay a price path with the keeper and the liquidator running.
     Simulate(Box<SimulateArgs>),
+    /// Write the program's IDL (idl/risk_engine.json) from its source, with
+    /// cargo only; run from the repository root.
+    Idl {
+        /// Where to write it.
+        #[arg(long, default_value = crate::idl::IDL_PATH)]
+        out: PathBuf,
+        /// Compare the committed IDL with the source instead, and fail on any
+        /// difference.
+        #[arg(long)]
+        check: bool,
+    },
     /// Replay a price history through the program's calibration against a
     /// synthetic book, dynamic threshold against static ones.
     Backtest(Box<BacktestArgs>),

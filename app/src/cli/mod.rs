@@ -144,6 +144,20 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{} minute prices written to {}", path.len(), out.display());
             Ok(())
         }
+        Command::Idl { out, check } => {
+            // See `idl::build`: rustup's variable confuses the IDL builder.
+            // Nothing else runs yet, so the environment is ours to change.
+            std::env::remove_var("RUSTUP_TOOLCHAIN");
+            let repo = std::env::current_dir()?;
+            if *check {
+                crate::idl::check(&repo)?;
+                println!("{} matches the source", crate::idl::IDL_PATH);
+            } else {
+                let count = crate::idl::write(&repo, out)?;
+                println!("{} written: {count} instructions", out.display());
+            }
+            Ok(())
+        }
         Command::Simulate(args) => {
             if global.url.is_some() {
                 bail!("simulate runs on the embedded bank only; drop --url");

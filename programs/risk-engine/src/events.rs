@@ -5,6 +5,7 @@ use anchor_lang::prelude::*;
 
 use crate::state::*;
 
+/// A market was created.
 #[event]
 pub struct MarketInitialized {
     pub market: Pubkey,
@@ -16,6 +17,7 @@ pub struct MarketInitialized {
     pub liquidation: LiquidationConfig,
 }
 
+/// A mint was listed as a reserve of a market.
 #[event]
 pub struct ReserveAdded {
     pub market: Pubkey,
@@ -29,6 +31,7 @@ pub struct ReserveAdded {
     pub liquidation_bonus_bps: u16,
 }
 
+/// Governance replaced a reserve's bounds; the threshold and bonus snapped into them.
 #[event]
 pub struct RiskBoundsUpdated {
     pub reserve: Pubkey,
@@ -41,6 +44,7 @@ pub struct RiskBoundsUpdated {
     pub max_ltv_bps: u16,
 }
 
+/// Governance replaced a reserve's calibration inputs.
 #[event]
 pub struct CalibrationParamsUpdated {
     pub reserve: Pubkey,
@@ -48,6 +52,7 @@ pub struct CalibrationParamsUpdated {
     pub new: CalibrationParams,
 }
 
+/// Governance replaced how a reserve reads Pyth.
 #[event]
 pub struct OracleConfigUpdated {
     pub reserve: Pubkey,
@@ -57,6 +62,7 @@ pub struct OracleConfigUpdated {
     pub price_history_reset: bool,
 }
 
+/// Governance replaced a reserve's interest model and caps.
 #[event]
 pub struct InterestModelUpdated {
     pub reserve: Pubkey,
@@ -64,6 +70,7 @@ pub struct InterestModelUpdated {
     pub new: InterestModel,
 }
 
+/// Governance changed the key that reports a reserve's depth.
 #[event]
 pub struct DepthReporterUpdated {
     pub reserve: Pubkey,
@@ -71,6 +78,7 @@ pub struct DepthReporterUpdated {
     pub new: Pubkey,
 }
 
+/// Governance replaced the market's liquidation rules.
 #[event]
 pub struct LiquidationConfigUpdated {
     pub market: Pubkey,
@@ -78,6 +86,7 @@ pub struct LiquidationConfigUpdated {
     pub new: LiquidationConfig,
 }
 
+/// A new market authority was proposed.
 #[event]
 pub struct AuthorityProposed {
     pub market: Pubkey,
@@ -86,6 +95,7 @@ pub struct AuthorityProposed {
     pub new_pending: Pubkey,
 }
 
+/// The proposed authority took over the market.
 #[event]
 pub struct AuthorityAccepted {
     pub market: Pubkey,
@@ -93,6 +103,7 @@ pub struct AuthorityAccepted {
     pub new_authority: Pubkey,
 }
 
+/// The market's guardian changed.
 #[event]
 pub struct GuardianUpdated {
     pub market: Pubkey,
@@ -100,6 +111,7 @@ pub struct GuardianUpdated {
     pub new: Pubkey,
 }
 
+/// The market's treasury changed.
 #[event]
 pub struct TreasuryUpdated {
     pub market: Pubkey,
@@ -107,6 +119,7 @@ pub struct TreasuryUpdated {
     pub new: Pubkey,
 }
 
+/// The market's pause flags changed.
 #[event]
 pub struct PauseFlagsUpdated {
     pub market: Pubkey,
@@ -149,6 +162,7 @@ pub struct ReserveRefreshSkipped {
     pub reason: crate::calibration::SkipReason,
 }
 
+/// A refresh moved a reserve's liquidation threshold.
 #[event]
 pub struct ThresholdChanged {
     pub reserve: Pubkey,
@@ -158,6 +172,7 @@ pub struct ThresholdChanged {
     pub max_ltv_bps: u16,
 }
 
+/// The depth reporter recorded a reserve's liquidity depth.
 #[event]
 pub struct DepthReported {
     pub reserve: Pubkey,
@@ -166,6 +181,7 @@ pub struct DepthReported {
     pub new_depth_quote: u64,
 }
 
+/// Tokens were supplied for supply shares.
 #[event]
 pub struct Supplied {
     pub reserve: Pubkey,
@@ -174,6 +190,7 @@ pub struct Supplied {
     pub shares_minted: u64,
 }
 
+/// Supplied tokens were taken back, burning supply shares.
 #[event]
 pub struct SupplyWithdrawn {
     pub reserve: Pubkey,
@@ -182,6 +199,7 @@ pub struct SupplyWithdrawn {
     pub shares_burned: u64,
 }
 
+/// A position was opened.
 #[event]
 pub struct PositionOpened {
     pub position: Pubkey,
@@ -191,6 +209,7 @@ pub struct PositionOpened {
     pub debt_reserve: Pubkey,
 }
 
+/// Collateral was added to a position.
 #[event]
 pub struct CollateralDeposited {
     pub position: Pubkey,
@@ -198,6 +217,7 @@ pub struct CollateralDeposited {
     pub collateral_amount: u64,
 }
 
+/// Collateral was taken back from a position.
 #[event]
 pub struct CollateralWithdrawn {
     pub position: Pubkey,
@@ -205,6 +225,7 @@ pub struct CollateralWithdrawn {
     pub collateral_amount: u64,
 }
 
+/// A position borrowed from its debt reserve.
 #[event]
 pub struct Borrowed {
     pub position: Pubkey,
@@ -213,6 +234,7 @@ pub struct Borrowed {
     pub debt_owed: u64,
 }
 
+/// A position's debt was repaid, by its owner or anyone.
 #[event]
 pub struct Repaid {
     pub position: Pubkey,
@@ -222,12 +244,14 @@ pub struct Repaid {
     pub debt_owed: u64,
 }
 
+/// An empty position was closed and its rent returned.
 #[event]
 pub struct PositionClosed {
     pub position: Pubkey,
     pub owner: Pubkey,
 }
 
+/// An empty lender position was closed and its rent returned.
 #[event]
 pub struct LenderPositionClosed {
     pub lender_position: Pubkey,
@@ -235,6 +259,7 @@ pub struct LenderPositionClosed {
     pub owner: Pubkey,
 }
 
+/// Protocol fees went to the treasury's token account.
 #[event]
 pub struct ProtocolFeesClaimed {
     pub reserve: Pubkey,

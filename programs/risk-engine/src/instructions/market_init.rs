@@ -6,6 +6,7 @@ use crate::error::RiskError;
 use crate::events::MarketInitialized;
 use crate::state::{LiquidationConfig, Market};
 
+/// What a new market starts with.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitMarketArgs {
     /// Lets one authority run several markets; part of the PDA seeds.

@@ -10,6 +10,7 @@ use crate::error::RiskError;
 use crate::events::ReserveAdded;
 use crate::state::*;
 
+/// A new reserve's configuration blocks and depth reporter.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct AddReserveArgs {
     pub oracle: OracleConfig,
