@@ -70,6 +70,13 @@ pub fn plan(chain: &mut dyn Chain, deployment: &Deployment) -> Result<Plan> {
             deployment.authority
         );
     }
+    plan_for_authority(chain, deployment)
+}
+
+/// Compares the file with the chain for `deployment.authority`, whoever
+/// signs here: for a multisig, whose vault is that authority and signs
+/// elsewhere (`multisig`).
+pub fn plan_for_authority(chain: &mut dyn Chain, deployment: &Deployment) -> Result<Plan> {
     let mut plan = Plan::default();
     plan_market(chain, deployment, &mut plan)?;
     for spec in &deployment.reserves {
@@ -77,6 +84,36 @@ pub fn plan(chain: &mut dyn Chain, deployment: &Deployment) -> Result<Plan> {
             .with_context(|| format!("reserve {}", spec.symbol))?;
     }
     Ok(plan)
+}
+
+impl Plan {
+    /// Each change as the instructions of one transaction the authority
+    /// signs alone, for a multisig to propose. A change that needs another
+    /// signer (a mint created with its own key) or writes an account
+    /// directly (the embedded bank's Pyth accounts) cannot be proposed.
+    pub fn proposals(&self) -> Result<Vec<crate::multisig::Proposal>> {
+        self.changes
+            .iter()
+            .map(|change| match &change.action {
+                Action::Send {
+                    instructions,
+                    signers,
+                } if signers.is_empty() => Ok(crate::multisig::Proposal {
+                    title: change.title.clone(),
+                    diff: change.diff.clone(),
+                    instructions: instructions.clone(),
+                }),
+                Action::Send { .. } => bail!(
+                    "\"{}\" needs its own key's signature: create it first, or name an existing one",
+                    change.title
+                ),
+                Action::WriteAccount { address, .. } => bail!(
+                    "\"{}\" writes account {address} directly, which only the embedded bank can",
+                    change.title
+                ),
+            })
+            .collect()
+    }
 }
 
 /// Sends the plan's changes in order; returns how many were applied.

@@ -112,12 +112,24 @@ fn names(described: &Described) -> Vec<&'static str> {
     described.iter().map(|(name, _)| *name).collect()
 }
 
+/// The change `action` asks for, signed by the chain's key as the authority.
 pub fn prepare(
     chain: &mut dyn Chain,
     market_address: Pubkey,
     action: &GovAction,
 ) -> Result<Prepared> {
     let authority = chain.payer().pubkey();
+    prepare_for(chain, market_address, action, authority)
+}
+
+/// The change `action` asks for, with `authority` as the signing authority
+/// (a multisig's vault, for a proposal).
+pub fn prepare_for(
+    chain: &mut dyn Chain,
+    market_address: Pubkey,
+    action: &GovAction,
+    authority: Pubkey,
+) -> Result<Prepared> {
     let market = accounts::market(chain, &market_address)?;
     let prepared = |instruction, diff| Ok(Prepared { instruction, diff });
     match action {

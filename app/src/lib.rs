@@ -19,6 +19,7 @@ pub mod history;
 pub mod idl;
 pub mod keeper;
 pub mod liquidator;
+pub mod multisig;
 pub mod progress;
 pub mod report;
 pub mod show;

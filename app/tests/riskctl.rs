@@ -16,6 +16,7 @@ mod riskctl {
     mod idl;
     mod keeper;
     mod liquidator;
+    mod multisig;
     mod prices;
     mod repository;
     mod show;

@@ -46,6 +46,10 @@ pub struct GlobalArgs {
     /// Attempts per RPC call on transient errors, with exponential backoff.
     #[arg(long, global = true, default_value_t = 4)]
     pub rpc_attempts: u32,
+    /// `gov` and `deploy` only: print each transaction for this multisig
+    /// vault (the market authority) to propose, instead of signing.
+    #[arg(long, global = true)]
+    pub multisig: Option<String>,
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -349,4 +353,37 @@ pub enum GovCommand {
     Unpause {
         flags: Vec<String>,
     },
+}
+
+impl GovCommand {
+    /// The command as a person typed it, for a proposal's title.
+    pub fn name(&self) -> String {
+        let joined = |values: &[String]| values.join(" ");
+        match self {
+            GovCommand::SetBounds { reserve, values } => {
+                format!("set-bounds {reserve} {}", joined(values))
+            }
+            GovCommand::SetCalibration { reserve, values } => {
+                format!("set-calibration {reserve} {}", joined(values))
+            }
+            GovCommand::SetOracle { reserve, values } => {
+                format!("set-oracle {reserve} {}", joined(values))
+            }
+            GovCommand::SetInterest { reserve, values } => {
+                format!("set-interest {reserve} {}", joined(values))
+            }
+            GovCommand::SetDepthReporter { reserve, reporter } => {
+                format!("set-depth-reporter {reserve} {reporter}")
+            }
+            GovCommand::SetLiquidation { values } => format!("set-liquidation {}", joined(values)),
+            GovCommand::SetGuardian { guardian } => format!("set-guardian {guardian}"),
+            GovCommand::SetTreasury { treasury } => format!("set-treasury {treasury}"),
+            GovCommand::ProposeAuthority { new_authority } => {
+                format!("propose-authority {new_authority}")
+            }
+            GovCommand::AcceptAuthority => "accept-authority".into(),
+            GovCommand::Pause { flags } => format!("pause {}", joined(flags)),
+            GovCommand::Unpause { flags } => format!("unpause {}", joined(flags)),
+        }
+    }
 }

@@ -71,13 +71,18 @@ pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
         }),
     };
     let source = global.config_source();
+    // A multisig's vault is the authority the deployment is resolved for.
+    let authority = match global.multisig_vault()? {
+        Some(vault) => vault,
+        None => chain.payer().pubkey(),
+    };
     // With --market, a deployment file is optional: symbols need one, addresses do not.
     let deployment = match (&global.market, &source) {
         (Some(_), ConfigSource::BuiltInLocalnet) => None,
         (Some(_), source) if !source.exists() => None,
-        _ => Some(source.load(&chain.payer().pubkey())?),
+        _ => Some(source.load(&authority)?),
     };
-    if seed && chain.is_disposable() {
+    if seed && chain.is_disposable() && global.multisig.is_none() {
         let deployment = deployment
             .as_ref()
             .ok_or_else(|| anyhow!("the embedded bank needs --config to seed a market"))?;
@@ -105,6 +110,17 @@ pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
 }
 
 impl GlobalArgs {
+    /// The vault of `--multisig`, when given.
+    pub fn multisig_vault(&self) -> Result<Option<Pubkey>> {
+        self.multisig
+            .as_deref()
+            .map(|text| {
+                config::resolve::parse_pubkey(text)
+                    .map_err(|reason| anyhow!("--multisig: {reason}"))
+            })
+            .transpose()
+    }
+
     /// Where the deployment comes from (see `ConfigSource::choose`); the
     /// built-in one is announced once on stderr, so nobody mistakes it for
     /// a file of theirs.

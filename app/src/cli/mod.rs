@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Context, Result};
 use solana_sdk::signature::Signer;
 
@@ -22,8 +23,14 @@ use backend::Session;
 pub fn run(cli: Cli) -> Result<()> {
     let global = &cli.global;
     match &cli.command {
-        Command::Deploy { yes } => run_deploy(backend::open(global, false)?, *yes),
-        Command::Gov(command) => run_gov(backend::open(global, true)?, command),
+        Command::Deploy { yes } => {
+            let vault = global.multisig_vault()?;
+            run_deploy(backend::open(global, false)?, *yes, vault, global.json)
+        }
+        Command::Gov(command) => {
+            let vault = global.multisig_vault()?;
+            run_gov(backend::open(global, true)?, command, vault, global.json)
+        }
         Command::Keeper {
             once,
             interval,
@@ -205,12 +212,16 @@ fn duration(text: &str) -> Result<Duration> {
     Ok(Duration::from_secs(secs.into()))
 }
 
-fn run_deploy(mut session: Session, yes: bool) -> Result<()> {
+fn run_deploy(mut session: Session, yes: bool, vault: Option<Pubkey>, json: bool) -> Result<()> {
     let deployment = session
         .deployment
         .as_ref()
         .ok_or_else(|| anyhow!("deploy needs --config"))?;
     let chain = session.chain.as_mut();
+    if let Some(vault) = vault {
+        let plan = deploy::plan_for_authority(chain, deployment)?;
+        return print_proposals(&vault, plan.proposals()?, json);
+    }
     let plan = deploy::plan(chain, deployment)?;
     println!(
         "deploying {} market {} to {}",
@@ -231,7 +242,30 @@ fn run_deploy(mut session: Session, yes: bool) -> Result<()> {
     Ok(())
 }
 
-fn run_gov(mut session: Session, command: &GovCommand) -> Result<()> {
+/// Prints transactions for a multisig to propose, as text or JSON.
+fn print_proposals(
+    vault: &Pubkey,
+    proposals: Vec<crate::multisig::Proposal>,
+    json: bool,
+) -> Result<()> {
+    let printed = proposals
+        .iter()
+        .map(|proposal| crate::multisig::print(vault, proposal))
+        .collect::<Result<Vec<_>>>()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&printed)?);
+    } else {
+        print!("{}", crate::multisig::render(vault, &printed));
+    }
+    Ok(())
+}
+
+fn run_gov(
+    mut session: Session,
+    command: &GovCommand,
+    vault: Option<Pubkey>,
+    json: bool,
+) -> Result<()> {
     let reserve = |name: &str| session.reserve(name);
     let key = |text: &str| {
         crate::config::resolve::parse_pubkey(text).map_err(|reason| anyhow!("{reason}"))
@@ -285,6 +319,15 @@ fn run_gov(mut session: Session, command: &GovCommand) -> Result<()> {
         },
     };
     let chain = session.chain.as_mut();
+    if let Some(vault) = vault {
+        let prepared = gov::prepare_for(chain, session.market, &action, vault)?;
+        let proposal = crate::multisig::Proposal {
+            title: command.name(),
+            diff: prepared.diff,
+            instructions: vec![prepared.instruction],
+        };
+        return print_proposals(&vault, vec![proposal], json);
+    }
     let prepared = gov::prepare(chain, session.market, &action)?;
     for line in &prepared.diff {
         println!("  {line}");
