@@ -8,7 +8,7 @@ use anchor_spl::token_2022::spl_token_2022;
 use risk_engine::instructions::{AddReserveArgs, InitMarketArgs};
 use risk_engine::pda;
 use risk_engine::state::{Market, Reserve};
-use solana_program_test::ProgramTestContext;
+use solana_program_test::{ProgramTest, ProgramTestContext};
 use solana_sdk::signature::{Keypair, Signer};
 
 use crate::bank::{self, TxResult};
@@ -75,7 +75,13 @@ impl TestFixture {
     /// A market with both reserves listed, prices published now, and
     /// `USER_COUNT` users holding `USER_TOKENS` whole tokens of each mint.
     pub async fn new() -> Self {
-        let context = bank::program_test().start_with_context().await;
+        Self::on(bank::program_test()).await
+    }
+
+    /// The same market on a bank with more programs loaded beside the
+    /// risk engine (`test` starts from `bank::program_test()`).
+    pub async fn on(test: ProgramTest) -> Self {
+        let context = test.start_with_context().await;
         let authority = Keypair::new();
         let guardian = Keypair::new();
         let market_id = 1;

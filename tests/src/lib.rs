@@ -6,6 +6,7 @@
 #![allow(deprecated)]
 
 pub mod attack;
+pub mod consumer;
 pub mod fixture;
 pub mod position_setup;
 pub mod presets;

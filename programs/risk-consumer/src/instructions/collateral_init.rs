@@ -1,0 +1,48 @@
+use anchor_lang::prelude::*;
+
+use crate::error::ConsumerError;
+use crate::risk_engine::accounts::Reserve;
+use crate::state::{CollateralConfig, COLLATERAL_SEED, MAX_AGE_SECS_LIMIT};
+
+#[derive(Accounts)]
+pub struct InitCollateral<'info> {
+    #[account(mut)]
+    pub admin: Signer<'info>,
+    /// The risk engine reserve this collateral follows; checked as in
+    /// `read_threshold`. Whether its market is one to trust is the admin's
+    /// decision, made here once.
+    pub risk_reserve: AccountLoader<'info, Reserve>,
+    #[account(
+        init,
+        payer = admin,
+        space = 8 + CollateralConfig::INIT_SPACE,
+        seeds = [COLLATERAL_SEED, risk_reserve.key().as_ref()],
+        bump,
+    )]
+    pub collateral: Account<'info, CollateralConfig>,
+    pub system_program: Program<'info, System>,
+}
+
+impl InitCollateral<'_> {
+    pub fn handler(ctx: Context<Self>, max_age_secs: u32) -> Result<()> {
+        require!(
+            (1..=MAX_AGE_SECS_LIMIT).contains(&max_age_secs),
+            ConsumerError::InvalidMaxAge
+        );
+        let reserve = ctx.accounts.risk_reserve.load()?;
+        ctx.accounts.collateral.set_inner(CollateralConfig {
+            admin: ctx.accounts.admin.key(),
+            risk_reserve: ctx.accounts.risk_reserve.key(),
+            risk_market: reserve.market,
+            mint: reserve.mint,
+            max_age_secs,
+            liquidation_threshold_bps: 0,
+            max_ltv_bps: 0,
+            liquidation_bonus_bps: 0,
+            calibrated_at_ts: 0,
+            synced_at_ts: 0,
+            bump: ctx.bumps.collateral,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,46 @@
+use anchor_lang::prelude::*;
+
+use crate::error::ConsumerError;
+use crate::events::ThresholdSynced;
+use crate::quote::fresh_quote;
+use crate::risk_engine::accounts::Reserve;
+use crate::state::{CollateralConfig, COLLATERAL_SEED};
+
+#[derive(Accounts)]
+pub struct SyncThreshold<'info> {
+    #[account(
+        mut,
+        seeds = [COLLATERAL_SEED, collateral.risk_reserve.as_ref()],
+        bump = collateral.bump,
+        has_one = risk_reserve @ ConsumerError::WrongReserve,
+    )]
+    pub collateral: Account<'info, CollateralConfig>,
+    pub risk_reserve: AccountLoader<'info, Reserve>,
+}
+
+impl SyncThreshold<'_> {
+    /// Permissionless, like the engine's refresh: anyone may carry a fresh
+    /// threshold over, nobody can carry a stale one.
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let reserve = ctx.accounts.risk_reserve.load()?;
+        let collateral = &mut ctx.accounts.collateral;
+        let quote = fresh_quote(&reserve, now, collateral.max_age_secs)?;
+        let previous_threshold_bps = collateral.liquidation_threshold_bps;
+        collateral.liquidation_threshold_bps = quote.liquidation_threshold_bps;
+        collateral.max_ltv_bps = quote.max_ltv_bps;
+        collateral.liquidation_bonus_bps = quote.liquidation_bonus_bps;
+        collateral.calibrated_at_ts = quote.calibrated_at_ts;
+        collateral.synced_at_ts = now;
+        emit!(ThresholdSynced {
+            collateral: collateral.key(),
+            risk_reserve: collateral.risk_reserve,
+            previous_threshold_bps,
+            liquidation_threshold_bps: quote.liquidation_threshold_bps,
+            max_ltv_bps: quote.max_ltv_bps,
+            liquidation_bonus_bps: quote.liquidation_bonus_bps,
+            calibrated_at_ts: quote.calibrated_at_ts,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,33 @@
+use anchor_lang::prelude::*;
+
+use crate::quote::{fresh_quote, ThresholdQuote};
+use crate::risk_engine::accounts::Reserve;
+
+#[derive(Accounts)]
+pub struct ReadThreshold<'info> {
+    /// Owner (the risk engine) and discriminator checked by the loader: a
+    /// look-alike account of any other program is refused.
+    pub reserve: AccountLoader<'info, Reserve>,
+}
+
+impl ReadThreshold<'_> {
+    /// The quote goes back as return data; the caller must still check that
+    /// `quote.market` is a market it trusts, since anyone may create one.
+    pub fn handler(ctx: Context<Self>, max_age_secs: u32) -> Result<ThresholdQuote> {
+        let reserve = ctx.accounts.reserve.load()?;
+        let quote = fresh_quote(&reserve, Clock::get()?.unix_timestamp, max_age_secs)?;
+        native_return_data(&quote)?;
+        Ok(quote)
+    }
+}
+
+/// Anchor sets the returned value through `solana-cpi`, whose
+/// `set_return_data` does nothing off chain; a native host (the test bank)
+/// takes it through the syscall stubs instead. On chain this is nothing.
+fn native_return_data(quote: &ThresholdQuote) -> Result<()> {
+    #[cfg(not(target_os = "solana"))]
+    solana_sysvar::program_stubs::sol_set_return_data(&anchor_lang::prelude::borsh::to_vec(quote)?);
+    #[cfg(target_os = "solana")]
+    let _ = quote;
+    Ok(())
+}

@@ -1,0 +1,368 @@
+//! The risk consumer program reading the engine's thresholds through the
+//! committed IDL, with both programs loaded on one bank.
+
+use anchor_lang::error::ErrorCode as AnchorError;
+use anchor_lang::{AccountDeserialize, Discriminator};
+use risk_consumer::error::ConsumerError;
+use risk_consumer::risk_engine as engine_idl;
+use risk_consumer::state::CollateralConfig;
+use risk_engine::state::Reserve;
+use risk_engine_tests::consumer;
+use risk_engine_tests::fixture::ReserveFixture;
+use risk_engine_tests::TestFixture;
+use solana_sdk::account::Account;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::Signer;
+
+const HOUR: i64 = 3_600;
+
+async fn fixture() -> TestFixture {
+    TestFixture::on(consumer::program_test()).await
+}
+
+/// Seeds the asset's price, then `hours` calm hourly prices: the reserve is
+/// calibrated and its threshold has moved off `lt_min`.
+async fn calibrate(f: &mut TestFixture, asset: &ReserveFixture, hours: u32) -> Reserve {
+    let mut price = 150_00000000i64;
+    f.publish_now(asset, price).await;
+    f.refresh(asset).await.expect("seed");
+    for hour in 0..hours {
+        f.advance_clock(HOUR).await;
+        price += if hour % 2 == 0 {
+            price / 500
+        } else {
+            -(price / 500)
+        };
+        f.publish_now(asset, price).await;
+        f.refresh(asset).await.expect("refresh");
+    }
+    f.reserve_state(asset.reserve).await
+}
+
+async fn collateral_state(f: &mut TestFixture, asset: &ReserveFixture) -> CollateralConfig {
+    let address = consumer::collateral_address(&asset.reserve);
+    let data = f.raw(address).await.expect("collateral config exists");
+    CollateralConfig::try_deserialize(&mut data.as_slice()).expect("a collateral config")
+}
+
+/// User 0, as the consumer's admin, pins `asset`'s reserve with
+/// `max_age_secs`; returns the collateral config's address.
+async fn init_collateral(f: &mut TestFixture, asset: &ReserveFixture, max_age_secs: u32) -> Pubkey {
+    let admin = f.users[0].keypair.insecure_clone();
+    let ix = consumer::init_collateral(admin.pubkey(), asset.reserve, max_age_secs);
+    f.send(&[ix], &[&admin]).await.expect("init_collateral");
+    consumer::collateral_address(&asset.reserve)
+}
+
+/// Both ways in refuse with `expected`: `read_threshold` (with
+/// `max_age_secs`) and `sync_threshold`, which leaves the config as it was.
+async fn assert_both_refuse(
+    f: &mut TestFixture,
+    asset: &ReserveFixture,
+    collateral: Pubkey,
+    max_age_secs: u32,
+    expected: ConsumerError,
+) {
+    let read = consumer::read_threshold(asset.reserve, max_age_secs);
+    f.assert_rejected(&[read], &[], expected, &[]).await;
+    let sync = consumer::sync_threshold(collateral, asset.reserve);
+    f.assert_rejected(&[sync], &[], expected, &[collateral])
+        .await;
+}
+
+#[tokio::test]
+async fn the_idl_types_read_a_real_reserve_exactly_as_the_engine_does() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    let engine = calibrate(&mut f, &asset, 6).await;
+    let data = f.raw(asset.reserve).await.expect("reserve");
+    let generated = engine_idl::accounts::Reserve::try_deserialize(&mut data.as_slice())
+        .expect("the IDL's Reserve decodes the account");
+
+    // Same size and same bytes: every field sits where the engine put it.
+    assert_eq!(
+        std::mem::size_of::<engine_idl::accounts::Reserve>(),
+        std::mem::size_of::<Reserve>()
+    );
+    assert_eq!(bytemuck::bytes_of(&generated), bytemuck::bytes_of(&engine));
+    assert_eq!(generated.mint, engine.mint);
+    assert_eq!(
+        generated.calibrated.liquidation_threshold_bps,
+        engine.calibrated.liquidation_threshold_bps
+    );
+    assert_eq!(generated.bounds.lt_max_bps, engine.bounds.lt_max_bps);
+    assert_eq!(generated.stale_from_ts, engine.stale_from_ts);
+    assert_eq!(
+        generated.calibrated.fast_variance_per_year.value,
+        engine.calibrated.fast_variance_per_year.value
+    );
+}
+
+#[tokio::test]
+async fn read_threshold_returns_the_calibrated_values() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    let engine = calibrate(&mut f, &asset, 6).await;
+    assert!(
+        engine.calibrated.liquidation_threshold_bps > engine.bounds.lt_min_bps,
+        "calm hours loosened the threshold"
+    );
+    let quote = consumer::quote(&mut f.context, asset.reserve, 3_600)
+        .await
+        .expect("a fresh calibration is quoted");
+    assert_eq!(quote.market, f.market);
+    assert_eq!(quote.mint, asset.mint);
+    assert_eq!(
+        quote.liquidation_threshold_bps,
+        engine.calibrated.liquidation_threshold_bps
+    );
+    assert_eq!(quote.max_ltv_bps, engine.calibrated.max_ltv_bps);
+    assert_eq!(
+        quote.liquidation_bonus_bps,
+        engine.calibrated.liquidation_bonus_bps
+    );
+    assert_eq!(quote.lt_min_bps, engine.bounds.lt_min_bps);
+    assert_eq!(quote.lt_max_bps, engine.bounds.lt_max_bps);
+    assert_eq!(
+        quote.calibrated_at_ts,
+        engine.calibrated.last_calibration_ts
+    );
+    assert_eq!(quote.stale_from_ts, engine.stale_from_ts);
+}
+
+#[tokio::test]
+async fn sync_copies_each_new_calibration_into_the_consumers_config() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    let admin = f.users[0].keypair.insecure_clone();
+    calibrate(&mut f, &asset, 2).await;
+    let collateral = init_collateral(&mut f, &asset, 1_800).await;
+    let config = collateral_state(&mut f, &asset).await;
+    assert_eq!(config.admin, admin.pubkey());
+    assert_eq!(config.risk_reserve, asset.reserve);
+    assert_eq!(config.risk_market, f.market);
+    assert_eq!(config.mint, asset.mint);
+    assert_eq!(
+        config.liquidation_threshold_bps, 0,
+        "nothing to lend against before the first sync"
+    );
+
+    // Anyone may sync: a stranger pays for it, the admin signs nothing.
+    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
+        .await
+        .expect("sync");
+    let engine = f.reserve_state(asset.reserve).await;
+    let first = collateral_state(&mut f, &asset).await;
+    assert_eq!(
+        first.liquidation_threshold_bps,
+        engine.calibrated.liquidation_threshold_bps
+    );
+    assert_eq!(first.max_ltv_bps, engine.calibrated.max_ltv_bps);
+    assert_eq!(
+        first.liquidation_bonus_bps,
+        engine.calibrated.liquidation_bonus_bps
+    );
+    assert_eq!(
+        first.calibrated_at_ts,
+        engine.calibrated.last_calibration_ts
+    );
+    assert_eq!(first.synced_at_ts, f.now().await);
+
+    // Four more calm hours loosen the engine's threshold; the next sync
+    // follows it.
+    let mut price = 150_00000000i64;
+    for _ in 0..4 {
+        f.advance_clock(HOUR).await;
+        price += price / 1_000;
+        f.publish_now(&asset, price).await;
+        f.refresh(&asset).await.expect("refresh");
+    }
+    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
+        .await
+        .expect("second sync");
+    let engine = f.reserve_state(asset.reserve).await;
+    let second = collateral_state(&mut f, &asset).await;
+    assert!(second.liquidation_threshold_bps > first.liquidation_threshold_bps);
+    assert_eq!(
+        second.liquidation_threshold_bps,
+        engine.calibrated.liquidation_threshold_bps
+    );
+    assert_eq!(
+        second.calibrated_at_ts,
+        engine.calibrated.last_calibration_ts
+    );
+}
+
+#[tokio::test]
+async fn a_reserve_that_never_calibrated_is_refused() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    // A collateral may be set up before its first calibration.
+    let collateral = init_collateral(&mut f, &asset, 1_800).await;
+    assert_both_refuse(
+        &mut f,
+        &asset,
+        collateral,
+        3_600,
+        ConsumerError::NotCalibrated,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_calibration_the_engine_calls_stale_is_refused() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    let engine = calibrate(&mut f, &asset, 2).await;
+    // The consumer would accept a week-old calibration; the engine's own
+    // rule still wins.
+    let collateral = init_collateral(&mut f, &asset, 7 * 86_400).await;
+    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
+        .await
+        .expect("fresh sync");
+
+    f.set_clock(engine.stale_from_ts).await;
+    consumer::quote(&mut f.context, asset.reserve, 7 * 86_400)
+        .await
+        .expect("up to stale_from_ts the calibration is usable");
+    f.set_clock(engine.stale_from_ts + 1).await;
+    assert_both_refuse(
+        &mut f,
+        &asset,
+        collateral,
+        7 * 86_400,
+        ConsumerError::CalibrationStale,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_calibration_older_than_the_consumer_accepts_is_refused() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    let engine = calibrate(&mut f, &asset, 2).await;
+    let collateral = init_collateral(&mut f, &asset, 600).await;
+    // Ten minutes and a second after the calibration: the engine still
+    // calls it fresh (its limit is an hour), this consumer does not.
+    f.set_clock(engine.calibrated.last_calibration_ts + 601)
+        .await;
+    assert!(f.now().await < engine.stale_from_ts);
+    assert_both_refuse(
+        &mut f,
+        &asset,
+        collateral,
+        600,
+        ConsumerError::CalibrationTooOld,
+    )
+    .await;
+    let quote = consumer::quote(&mut f.context, asset.reserve, 601)
+        .await
+        .expect("601 s old is within a 601 s limit");
+    assert_eq!(
+        quote.calibrated_at_ts,
+        engine.calibrated.last_calibration_ts
+    );
+}
+
+#[tokio::test]
+async fn a_reserve_look_alike_of_another_program_is_refused() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    calibrate(&mut f, &asset, 2).await;
+    let genuine = f.raw(asset.reserve).await.expect("reserve");
+
+    // The same bytes, discriminator and all, owned by another program.
+    let forged = Pubkey::new_unique();
+    let rent = f.context.banks_client.get_rent().await.expect("rent");
+    f.context.set_account(
+        &forged,
+        &Account {
+            lamports: rent.minimum_balance(genuine.len()),
+            data: genuine.clone(),
+            owner: Pubkey::new_unique(),
+            executable: false,
+            rent_epoch: 0,
+        }
+        .into(),
+    );
+    f.assert_rejected(
+        &[consumer::read_threshold(forged, 3_600)],
+        &[],
+        AnchorError::AccountOwnedByWrongProgram,
+        &[],
+    )
+    .await;
+    let admin = f.users[0].keypair.insecure_clone();
+    f.assert_rejected(
+        &[consumer::init_collateral(admin.pubkey(), forged, 3_600)],
+        &[&admin],
+        AnchorError::AccountOwnedByWrongProgram,
+        &[consumer::collateral_address(&forged)],
+    )
+    .await;
+
+    // An engine account of another type: the market.
+    assert_ne!(
+        &f.raw(f.market).await.expect("market")[..8],
+        engine_idl::accounts::Reserve::DISCRIMINATOR
+    );
+    f.assert_rejected(
+        &[consumer::read_threshold(f.market, 3_600)],
+        &[],
+        AnchorError::AccountDiscriminatorMismatch,
+        &[],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_collateral_config_takes_only_its_own_reserve() {
+    let mut f = fixture().await;
+    let (spl, t22) = (f.spl, f.t22);
+    let admin = f.users[0].keypair.insecure_clone();
+    calibrate(&mut f, &spl, 2).await;
+    calibrate(&mut f, &t22, 2).await;
+    let collateral = init_collateral(&mut f, &spl, 3_600).await;
+    f.assert_rejected(
+        &[consumer::sync_threshold(collateral, t22.reserve)],
+        &[],
+        ConsumerError::WrongReserve,
+        &[collateral],
+    )
+    .await;
+    // And a second config for the same reserve cannot replace the first.
+    let intruder = f.users[1].keypair.insecure_clone();
+    let result = f
+        .send(
+            &[consumer::init_collateral(
+                intruder.pubkey(),
+                spl.reserve,
+                60,
+            )],
+            &[&intruder],
+        )
+        .await;
+    assert!(result.is_err(), "the config's address is taken");
+    assert_eq!(collateral_state(&mut f, &spl).await.admin, admin.pubkey());
+}
+
+#[tokio::test]
+async fn a_maximum_age_out_of_range_is_refused() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    let admin = f.users[0].keypair.insecure_clone();
+    let collateral = consumer::collateral_address(&asset.reserve);
+    for max_age_secs in [0, 7 * 86_400 + 1, u32::MAX] {
+        f.assert_rejected(
+            &[consumer::init_collateral(
+                admin.pubkey(),
+                asset.reserve,
+                max_age_secs,
+            )],
+            &[&admin],
+            ConsumerError::InvalidMaxAge,
+            &[collateral],
+        )
+        .await;
+    }
+}
