@@ -4,11 +4,18 @@
 //! types, doc comments included. It needs only cargo, no SBF toolchain.
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
+use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Context, Result};
+use heck::{ToLowerCamelCase, ToUpperCamelCase};
 
 /// Where the committed IDL lives, from the repository root.
 pub const IDL_PATH: &str = "idl/risk_engine.json";
+/// The TypeScript client's copy of the IDL, which it loads at run time.
+pub const TS_IDL_PATH: &str = "app/ts/src/idl/risk_engine.json";
+/// The TypeScript type of the IDL, `Program<RiskEngine>`'s parameter.
+pub const TS_TYPE_PATH: &str = "app/ts/src/idl/risk_engine.ts";
 
 /// The program's crate, from the repository root.
 const PROGRAM_PATH: &str = "programs/risk-engine";
@@ -42,37 +49,109 @@ pub fn build(repo: &Path) -> Result<String> {
     Ok(json)
 }
 
-/// Writes the IDL to `out`; returns how many instructions it lists.
-pub fn write(repo: &Path, out: &Path) -> Result<usize> {
+/// Every file generated from the IDL, from the repository root, and what
+/// the source gives for each: the IDL, the TypeScript client's copy and its
+/// type.
+pub fn generated(repo: &Path) -> Result<Vec<(&'static str, String)>> {
     let json = build(repo)?;
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent)?;
+    let ts_type = typescript_type(&json)?;
+    Ok(vec![
+        (IDL_PATH, json.clone()),
+        (TS_IDL_PATH, json),
+        (TS_TYPE_PATH, ts_type),
+    ])
+}
+
+/// Writes every generated file; returns how many instructions the IDL lists.
+pub fn write(repo: &Path) -> Result<usize> {
+    let files = generated(repo)?;
+    for (path, contents) in &files {
+        let out = repo.join(path);
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&out, contents)
+            .with_context(|| format!("cannot write {}", out.display()))?;
     }
-    std::fs::write(out, &json).with_context(|| format!("cannot write {}", out.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&json)?;
+    let value: serde_json::Value = serde_json::from_str(&files[0].1)?;
     Ok(value["instructions"].as_array().map_or(0, Vec::len))
 }
 
-/// Fails, naming the first differing line, when the committed IDL is not
-/// what the source gives.
+/// Fails, naming the file and its first differing line, when a committed
+/// file is not what the source gives.
 pub fn check(repo: &Path) -> Result<()> {
-    let fresh = build(repo)?;
-    let path = repo.join(IDL_PATH);
-    let committed = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if let Some((line, (a, b))) = committed
-        .lines()
-        .zip(fresh.lines())
-        .enumerate()
-        .find(|(_, (a, b))| a != b)
-    {
-        bail!(
-            "{IDL_PATH} differs from the source at line {}: committed {a:?}, source gives {b:?}; run `cargo run -p riskctl -- idl`",
-            line + 1
-        );
-    }
-    if committed.lines().count() != fresh.lines().count() {
-        bail!("{IDL_PATH} differs from the source in length; run `cargo run -p riskctl -- idl`");
+    for (path, fresh) in generated(repo)? {
+        let committed = std::fs::read_to_string(repo.join(path))
+            .with_context(|| format!("cannot read {path}; run `cargo run -p riskctl -- idl`"))?;
+        if let Some((line, (a, b))) = committed
+            .lines()
+            .zip(fresh.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+        {
+            bail!(
+                "{path} differs from the source at line {}: committed {a:?}, source gives {b:?}; run `cargo run -p riskctl -- idl`",
+                line + 1
+            );
+        }
+        if committed.lines().count() != fresh.lines().count() {
+            bail!("{path} differs from the source in length; run `cargo run -p riskctl -- idl`");
+        }
     }
     Ok(())
+}
+
+/// The IDL as the TypeScript type Anchor's CLI writes (`anchor idl type`):
+/// every name camelCased, as `@anchor-lang/core` converts the JSON IDL at
+/// run time, so `Program<RiskEngine>` types exactly what the client sees.
+/// Anchor's rule: each string value of an object entry that is one word
+/// (letters, digits, `_`) and not an address is camelCased wherever it
+/// appears quoted in the compact JSON.
+pub fn typescript_type(json: &str) -> Result<String> {
+    let idl: anchor_lang_idl::types::Idl = serde_json::from_str(json).context("parsing the IDL")?;
+    let compact = serde_json::to_string(&idl)?;
+    let value: serde_json::Value = serde_json::from_str(&compact)?;
+    let mut names = Vec::new();
+    collect_word_values(&value, &mut names);
+    let mut camel = compact;
+    for name in names {
+        if Pubkey::from_str(&name).is_ok() {
+            continue;
+        }
+        camel = camel.replace(
+            &format!("\"{name}\""),
+            &format!("\"{}\"", name.to_lower_camel_case()),
+        );
+    }
+    let camel_idl: anchor_lang_idl::types::Idl = serde_json::from_str(&camel)?;
+    let pretty = serde_json::to_string_pretty(&camel_idl)?;
+    let name = &idl.metadata.name;
+    let type_name = name.to_upper_camel_case();
+    Ok(format!(
+        "/**\n * Program IDL in camelCase format in order to be used in JS/TS.\n *\n * Note that this is only a type helper and is not the actual IDL. The original\n * IDL can be found at `idl/{name}.json` (generated by `riskctl idl`; do not edit).\n */\nexport type {type_name} = {pretty};\n"
+    ))
+}
+
+/// String values of object entries that are one word, in document order,
+/// each once.
+fn collect_word_values(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for entry in map.values() {
+                if let serde_json::Value::String(text) = entry {
+                    let is_word =
+                        !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_');
+                    if is_word && !out.contains(text) {
+                        out.push(text.clone());
+                    }
+                } else {
+                    collect_word_values(entry, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|item| collect_word_values(item, out))
+        }
+        _ => {}
+    }
 }

@@ -5,6 +5,7 @@ mod program {
     pub mod arbitrary_input;
     pub mod attacks;
     pub mod calibration;
+    pub mod client_fixtures;
     pub mod consumer;
     pub mod init;
     pub mod lending;

@@ -108,11 +108,9 @@ pub enum Command {
     /// replay a price path with the keeper and the liquidator running.
     Simulate(Box<SimulateArgs>),
     /// Write the program's IDL (idl/risk_engine.json) from its source, with
-    /// cargo only; run from the repository root.
+    /// cargo only, and the TypeScript client's copy and type (app/ts/src/idl);
+    /// run from the repository root.
     Idl {
-        /// Where to write it.
-        #[arg(long, default_value = crate::idl::IDL_PATH)]
-        out: PathBuf,
         /// Compare the committed IDL with the source instead, and fail on any
         /// difference.
         #[arg(long)]

@@ -151,17 +151,27 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{} minute prices written to {}", path.len(), out.display());
             Ok(())
         }
-        Command::Idl { out, check } => {
+        Command::Idl { check } => {
             // See `idl::build`: rustup's variable confuses the IDL builder.
             // Nothing else runs yet, so the environment is ours to change.
             std::env::remove_var("RUSTUP_TOOLCHAIN");
             let repo = std::env::current_dir()?;
             if *check {
                 crate::idl::check(&repo)?;
-                println!("{} matches the source", crate::idl::IDL_PATH);
+                println!(
+                    "{}, {} and {} match the source",
+                    crate::idl::IDL_PATH,
+                    crate::idl::TS_IDL_PATH,
+                    crate::idl::TS_TYPE_PATH
+                );
             } else {
-                let count = crate::idl::write(&repo, out)?;
-                println!("{} written: {count} instructions", out.display());
+                let count = crate::idl::write(&repo)?;
+                println!(
+                    "{} written ({count} instructions), with {} and {}",
+                    crate::idl::IDL_PATH,
+                    crate::idl::TS_IDL_PATH,
+                    crate::idl::TS_TYPE_PATH
+                );
             }
             Ok(())
         }

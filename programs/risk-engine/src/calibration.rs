@@ -27,6 +27,7 @@ pub enum RefreshOutcome {
 
 /// Why a price did not enter the calibration series.
 #[derive(AnchorSerialize, AnchorDeserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum SkipReason {
     /// Not newer than the last price counted.
     NotNewer,

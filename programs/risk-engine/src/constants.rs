@@ -1,16 +1,24 @@
 //! Seeds, precisions and hard limits. Units are in the names; every limit
-//! here is a bound governance cannot cross, whatever it votes.
+//! here is a bound governance cannot cross, whatever it votes. The seeds
+//! are `#[constant]`, so the IDL carries them to every client.
+
+use anchor_lang::prelude::constant;
 
 /// Seed of the `Market` PDA: `["market", authority, market_id as le bytes]`.
+#[constant]
 pub const MARKET_SEED: &[u8] = b"market";
 /// Seed of the `Reserve` PDA: `["reserve", market, mint]`.
+#[constant]
 pub const RESERVE_SEED: &[u8] = b"reserve";
 /// Seed of a reserve's vault token account: `["vault", reserve]`. Its token
 /// authority is the reserve PDA itself.
+#[constant]
 pub const VAULT_SEED: &[u8] = b"vault";
 /// Seed of a borrower's `Position`: `["position", market, owner, id as le bytes]`.
+#[constant]
 pub const POSITION_SEED: &[u8] = b"position";
 /// Seed of a supplier's `LenderPosition`: `["lender", reserve, owner]`.
+#[constant]
 pub const LENDER_SEED: &[u8] = b"lender";
 
 /// Layout version written into every account at creation.

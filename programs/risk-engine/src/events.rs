@@ -7,6 +7,7 @@ use crate::state::*;
 
 /// A market was created.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MarketInitialized {
     pub market: Pubkey,
     pub authority: Pubkey,
@@ -19,6 +20,7 @@ pub struct MarketInitialized {
 
 /// A mint was listed as a reserve of a market.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ReserveAdded {
     pub market: Pubkey,
     pub reserve: Pubkey,
@@ -33,6 +35,7 @@ pub struct ReserveAdded {
 
 /// Governance replaced a reserve's bounds; the threshold and bonus snapped into them.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RiskBoundsUpdated {
     pub reserve: Pubkey,
     pub old: RiskBounds,
@@ -46,6 +49,7 @@ pub struct RiskBoundsUpdated {
 
 /// Governance replaced a reserve's calibration inputs.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CalibrationParamsUpdated {
     pub reserve: Pubkey,
     pub old: CalibrationParams,
@@ -54,6 +58,7 @@ pub struct CalibrationParamsUpdated {
 
 /// Governance replaced how a reserve reads Pyth.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct OracleConfigUpdated {
     pub reserve: Pubkey,
     pub old: OracleConfig,
@@ -64,6 +69,7 @@ pub struct OracleConfigUpdated {
 
 /// Governance replaced a reserve's interest model and caps.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InterestModelUpdated {
     pub reserve: Pubkey,
     pub old: InterestModel,
@@ -72,6 +78,7 @@ pub struct InterestModelUpdated {
 
 /// Governance changed the key that reports a reserve's depth.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DepthReporterUpdated {
     pub reserve: Pubkey,
     pub old: Pubkey,
@@ -80,6 +87,7 @@ pub struct DepthReporterUpdated {
 
 /// Governance replaced the market's liquidation rules.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LiquidationConfigUpdated {
     pub market: Pubkey,
     pub old: LiquidationConfig,
@@ -88,6 +96,7 @@ pub struct LiquidationConfigUpdated {
 
 /// A new market authority was proposed.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AuthorityProposed {
     pub market: Pubkey,
     pub authority: Pubkey,
@@ -97,6 +106,7 @@ pub struct AuthorityProposed {
 
 /// The proposed authority took over the market.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AuthorityAccepted {
     pub market: Pubkey,
     pub old_authority: Pubkey,
@@ -105,6 +115,7 @@ pub struct AuthorityAccepted {
 
 /// The market's guardian changed.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct GuardianUpdated {
     pub market: Pubkey,
     pub old: Pubkey,
@@ -113,6 +124,7 @@ pub struct GuardianUpdated {
 
 /// The market's treasury changed.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TreasuryUpdated {
     pub market: Pubkey,
     pub old: Pubkey,
@@ -121,6 +133,7 @@ pub struct TreasuryUpdated {
 
 /// The market's pause flags changed.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PauseFlagsUpdated {
     pub market: Pubkey,
     pub signer: Pubkey,
@@ -130,6 +143,7 @@ pub struct PauseFlagsUpdated {
 
 /// A refresh that counted a new price. Sigmas are annualised, in bps.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ReserveRefreshed {
     pub reserve: Pubkey,
     /// Spot price and confidence, quote units per whole token.
@@ -146,6 +160,7 @@ pub struct ReserveRefreshed {
 
 /// The first price of a series: stored, nothing calibrated yet.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ReservePriceSeeded {
     pub reserve: Pubkey,
     pub price: WrappedI80F48,
@@ -154,6 +169,7 @@ pub struct ReservePriceSeeded {
 
 /// A refresh with a price not newer than the last one: nothing changed.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ReserveRefreshSkipped {
     pub reserve: Pubkey,
     pub publish_time: i64,
@@ -164,6 +180,7 @@ pub struct ReserveRefreshSkipped {
 
 /// A refresh moved a reserve's liquidation threshold.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ThresholdChanged {
     pub reserve: Pubkey,
     pub old_threshold_bps: u16,
@@ -174,6 +191,7 @@ pub struct ThresholdChanged {
 
 /// The depth reporter recorded a reserve's liquidity depth.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DepthReported {
     pub reserve: Pubkey,
     pub reporter: Pubkey,
@@ -183,6 +201,7 @@ pub struct DepthReported {
 
 /// Tokens were supplied for supply shares.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Supplied {
     pub reserve: Pubkey,
     pub owner: Pubkey,
@@ -192,6 +211,7 @@ pub struct Supplied {
 
 /// Supplied tokens were taken back, burning supply shares.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SupplyWithdrawn {
     pub reserve: Pubkey,
     pub owner: Pubkey,
@@ -201,6 +221,7 @@ pub struct SupplyWithdrawn {
 
 /// A position was opened.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PositionOpened {
     pub position: Pubkey,
     pub owner: Pubkey,
@@ -211,6 +232,7 @@ pub struct PositionOpened {
 
 /// Collateral was added to a position.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CollateralDeposited {
     pub position: Pubkey,
     pub amount: u64,
@@ -219,6 +241,7 @@ pub struct CollateralDeposited {
 
 /// Collateral was taken back from a position.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CollateralWithdrawn {
     pub position: Pubkey,
     pub amount: u64,
@@ -227,6 +250,7 @@ pub struct CollateralWithdrawn {
 
 /// A position borrowed from its debt reserve.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Borrowed {
     pub position: Pubkey,
     pub amount: u64,
@@ -236,6 +260,7 @@ pub struct Borrowed {
 
 /// A position's debt was repaid, by its owner or anyone.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Repaid {
     pub position: Pubkey,
     pub payer: Pubkey,
@@ -246,6 +271,7 @@ pub struct Repaid {
 
 /// An empty position was closed and its rent returned.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PositionClosed {
     pub position: Pubkey,
     pub owner: Pubkey,
@@ -253,6 +279,7 @@ pub struct PositionClosed {
 
 /// An empty lender position was closed and its rent returned.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LenderPositionClosed {
     pub lender_position: Pubkey,
     pub reserve: Pubkey,
@@ -261,6 +288,7 @@ pub struct LenderPositionClosed {
 
 /// Protocol fees went to the treasury's token account.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ProtocolFeesClaimed {
     pub reserve: Pubkey,
     pub treasury_token_account: Pubkey,
@@ -270,6 +298,7 @@ pub struct ProtocolFeesClaimed {
 /// Everything an indexer needs about one liquidation. Prices are spot, in
 /// quote units per whole token; health factors are plain ratios.
 #[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Liquidated {
     pub position: Pubkey,
     pub liquidator: Pubkey,

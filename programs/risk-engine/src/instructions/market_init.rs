@@ -8,6 +8,7 @@ use crate::state::{LiquidationConfig, Market};
 
 /// What a new market starts with.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InitMarketArgs {
     /// Lets one authority run several markets; part of the PDA seeds.
     pub market_id: u64,

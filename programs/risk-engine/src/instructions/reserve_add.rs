@@ -12,6 +12,7 @@ use crate::state::*;
 
 /// A new reserve's configuration blocks and depth reporter.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AddReserveArgs {
     pub oracle: OracleConfig,
     pub bounds: RiskBounds,

@@ -20,6 +20,7 @@ use crate::error::RiskError;
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct OracleConfig {
     /// Pyth price feed id (the 32-byte id, not an account address).
     pub feed_id: [u8; 32],
@@ -30,11 +31,13 @@ pub struct OracleConfig {
     /// Minimum verification level: `MIN_VERIFICATION_SIGNATURES..=254`
     /// partial signatures, 255 = Full.
     pub min_verification: u8,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: u8,
     /// Oldest acceptable `publish_time` for a liquidation, in seconds before
     /// the clock: shorter than `max_age_secs`, so a liquidator cannot pick
     /// the lowest print of a long window.
     pub liquidation_max_age_secs: u32,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding1: [u8; 4],
 }
 
@@ -74,6 +77,7 @@ impl OracleConfig {
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RiskBounds {
     pub lt_min_bps: u16,
     pub lt_max_bps: u16,
@@ -85,6 +89,7 @@ pub struct RiskBounds {
     pub bonus_max_bps: u16,
     /// `max_ltv = LT - ltv_buffer`, in bps of collateral value.
     pub ltv_buffer_bps: u16,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: u16,
 }
 
@@ -151,6 +156,7 @@ pub fn threshold_times_bonus_fits(threshold_bps: u16, bonus_bps: u16) -> bool {
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CalibrationParams {
     /// Size `Q` of the liquidation the slippage term is computed for, in
     /// whole quote units (USD).
@@ -172,6 +178,7 @@ pub struct CalibrationParams {
     pub depth_max_age_secs: u32,
     /// Cap on the slippage term `s`.
     pub max_slippage_bps: u16,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: [u8; 2],
     /// The calibration counts at most one return per slot of this length
     /// (slots start at multiples of it since the unix epoch): the first
@@ -247,6 +254,7 @@ impl CalibrationParams {
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InterestModel {
     /// Most tokens (base units) that may be supplied; `u64::MAX` for none.
     pub supply_cap: u64,
@@ -295,6 +303,7 @@ impl InterestModel {
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LiquidationConfig {
     /// Below this value (quote units × 10^-6) a side counts as dust.
     pub dust_value_quote_e6: u64,
@@ -305,6 +314,7 @@ pub struct LiquidationConfig {
     pub full_liquidation_health_bps: u16,
     /// Share of the liquidation bonus that goes to the treasury.
     pub protocol_fee_share_bps: u16,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: u16,
 }
 

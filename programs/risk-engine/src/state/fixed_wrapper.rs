@@ -17,6 +17,7 @@ use fixed::types::I80F48;
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct WrappedI80F48 {
     pub value: [u8; 16],
 }

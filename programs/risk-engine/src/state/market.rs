@@ -8,6 +8,7 @@ use crate::error::RiskError;
 /// rules. PDA `["market", creator, market_id]`.
 #[account(zero_copy)]
 #[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Market {
     /// Governance authority: sets every bound and parameter.
     pub authority: Pubkey,
@@ -28,7 +29,9 @@ pub struct Market {
     pub bump: u8,
     /// Bit set of `PAUSE_*` flags.
     pub pause_flags: u8,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding0: [u8; 5],
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: [u64; 32],
 }
 

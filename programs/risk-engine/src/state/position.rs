@@ -6,6 +6,7 @@ use crate::constants::*;
 /// same market. PDA `["position", market, owner, position_id]`.
 #[account(zero_copy)]
 #[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Position {
     pub market: Pubkey,
     pub owner: Pubkey,
@@ -18,7 +19,9 @@ pub struct Position {
     pub debt_shares: u64,
     pub version: u8,
     pub bump: u8,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding0: [u8; 6],
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: [u64; 16],
 }
 
@@ -46,6 +49,7 @@ impl Position {
 /// A supplier's claim on one reserve. PDA `["lender", reserve, owner]`.
 #[account(zero_copy)]
 #[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LenderPosition {
     pub reserve: Pubkey,
     pub owner: Pubkey,
@@ -53,7 +57,9 @@ pub struct LenderPosition {
     pub supply_shares: u64,
     pub version: u8,
     pub bump: u8,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding0: [u8; 6],
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: [u64; 8],
 }
 

@@ -18,6 +18,7 @@ use crate::error::RiskError;
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CalibratedState {
     /// EWMA variance of log returns, annualised, fast half-life.
     pub fast_variance_per_year: WrappedI80F48,
@@ -45,6 +46,7 @@ pub struct CalibratedState {
     pub max_ltv_bps: u16,
     /// Applied liquidation bonus.
     pub liquidation_bonus_bps: u16,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: u16,
 }
 
@@ -61,6 +63,7 @@ pub struct CalibratedState {
     PartialEq,
     Eq,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LendingState {
     /// Tokens in the vault that belong to suppliers and are not lent out.
     pub available_liquidity: u64,
@@ -97,6 +100,7 @@ impl LendingState {
 /// PDA `["reserve", market, mint]`.
 #[account(zero_copy)]
 #[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Reserve {
     pub market: Pubkey,
     pub mint: Pubkey,
@@ -116,6 +120,7 @@ pub struct Reserve {
     pub bump: u8,
     pub vault_bump: u8,
     pub mint_decimals: u8,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding0: [u8; 4],
     /// `publish_time` of the newest price any instruction has accepted for
     /// this reserve: no instruction accepts an older one, so nobody picks a
@@ -127,6 +132,7 @@ pub struct Reserve {
     /// or the moment governance changed the parameters of a stale one.
     /// 0 before the first price.
     pub stale_from_ts: i64,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding: [u64; 61],
 }
 

@@ -1,0 +1,556 @@
+//! One scenario through every instruction, recorded for the TypeScript
+//! client's tests (`app/ts`, `npm test`): they decode the accounts and
+//! events recorded here, rebuild every instruction and recompute each
+//! position's health, and must agree with what is written here byte for
+//! byte. The file is written fresh on every run of the Rust tests, so the
+//! client is always checked against the program as it is now.
+
+use std::path::PathBuf;
+
+use anchor_lang::prelude::Pubkey;
+use risk_engine::constants::{PAUSE_LENDING, PAUSE_LIQUIDATIONS};
+use risk_engine::error::RiskError;
+use risk_engine::math::volatility::annualised_sigma_bps;
+use risk_engine::oracle::pyth::{load_price, PriceUse};
+use risk_engine::pda;
+use risk_engine::state::{LenderPosition, Market, Position, Reserve};
+use risk_engine_tests::builders::{self, LiquidatorAccounts, PricedPosition};
+use risk_engine_tests::fixture::ReserveFixture;
+use risk_engine_tests::recorder::{key, to_json, Recording};
+use risk_engine_tests::{presets, TestFixture};
+use riskctl::client::health::position_health;
+use serde_json::{json, Value};
+use solana_sdk::signature::{Keypair, Signer};
+
+const HOUR: i64 = 3_600;
+
+/// Where the TypeScript tests read the recording.
+fn fixture_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/ts/fixtures/scenario.json")
+}
+
+fn reserve_json(asset: &ReserveFixture) -> Value {
+    json!({
+        "mint": key(&asset.mint),
+        "tokenProgram": key(&asset.token_program),
+        "decimals": asset.decimals.to_string(),
+        "reserve": key(&asset.reserve),
+        "vault": key(&asset.vault),
+        "feedId": asset.feed_id.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        "priceAccount": key(&asset.price_account),
+    })
+}
+
+fn position_json(p: &PricedPosition) -> Value {
+    json!({
+        "owner": key(&p.owner),
+        "market": key(&p.market),
+        "position": key(&p.position),
+        "collateral": reserve_json(&p.collateral),
+        "debt": reserve_json(&p.debt),
+    })
+}
+
+/// This market's view of one of the fixture's mints: its reserve under
+/// `market`, the same mint and price account.
+fn listed_in(market: Pubkey, asset: &ReserveFixture) -> ReserveFixture {
+    let reserve = pda::reserve(&market, &asset.mint).0;
+    ReserveFixture {
+        reserve,
+        vault: pda::vault(&reserve).0,
+        ..*asset
+    }
+}
+
+/// Every program error (code, name, message), and the Anchor errors its
+/// account checks raise, for the client's error map.
+fn errors_json() -> Value {
+    let first = anchor_lang::error::ERROR_CODE_OFFSET;
+    let mut errors: Vec<Value> = (first..=u32::from(RiskError::LAST))
+        .map(|code| {
+            let error = RiskError::from_code(code).expect("a program error");
+            json!({"code": code.to_string(), "name": error.name(), "message": error.to_string()})
+        })
+        .collect();
+    use anchor_lang::error::ErrorCode;
+    for error in [
+        ErrorCode::AccountDiscriminatorMismatch,
+        ErrorCode::AccountOwnedByWrongProgram,
+        ErrorCode::AccountNotSigner,
+        ErrorCode::ConstraintSeeds,
+        ErrorCode::ConstraintHasOne,
+        ErrorCode::ConstraintRaw,
+        ErrorCode::ConstraintTokenMint,
+    ] {
+        errors.push(json!({
+            "code": u32::from(error).to_string(),
+            "name": error.name(),
+            "message": error.to_string(),
+        }));
+    }
+    Value::Array(errors)
+}
+
+/// Records the position's health as `riskctl` computes it, with every
+/// input the client needs to compute it again: the accounts' bytes, both
+/// Pyth accounts and the clock.
+async fn record_health(rec: &mut Recording, f: &mut TestFixture, p: &PricedPosition) -> u64 {
+    let now = f.now().await;
+    let position: Position = f.position_state(p.position).await;
+    let collateral: Reserve = f.reserve_state(p.collateral.reserve).await;
+    let debt: Reserve = f.reserve_state(p.debt.reserve).await;
+    let price = |data: &[u8], reserve: &Reserve| {
+        let update = <pyth_solana_receiver_sdk::price_update::PriceUpdateV2 as anchor_lang::AccountDeserialize>::try_deserialize(&mut &data[..])
+            .expect("price update");
+        load_price(&update, &reserve.oracle, now, PriceUse::Lending).expect("a fresh price")
+    };
+    let collateral_bytes = f.raw(p.collateral.price_account).await.expect("price");
+    let debt_bytes = f.raw(p.debt.price_account).await.expect("price");
+    let health = position_health(
+        &position,
+        &collateral,
+        &price(&collateral_bytes, &collateral),
+        &debt,
+        &price(&debt_bytes, &debt),
+        now,
+    )
+    .expect("health computes");
+    let raw = |bytes: Vec<u8>| risk_engine_tests::recorder::base64(&bytes);
+    rec.health.push(json!({
+        "now": now.to_string(),
+        "position": raw(f.raw(p.position).await.unwrap()),
+        "collateralReserve": raw(f.raw(p.collateral.reserve).await.unwrap()),
+        "debtReserve": raw(f.raw(p.debt.reserve).await.unwrap()),
+        "collateralPrice": raw(collateral_bytes),
+        "debtPrice": raw(debt_bytes),
+        "expected": {
+            "debtOwed": health.debt_owed.to_string(),
+            "thresholdBps": health.threshold_bps.to_string(),
+            "maxLtvBps": health.max_ltv_bps.to_string(),
+            "healthFactorBits": health.health_factor.map(|h| h.to_bits().to_string()),
+            "healthFactor": health.health_factor.map(|h| h.to_string()),
+            "liquidatable": health.liquidatable,
+            "maxBorrow": health.max_borrow.to_string(),
+        },
+    }));
+    health.max_borrow
+}
+
+/// Values the program derives from the last recorded account, for the
+/// client's helpers to derive the same.
+fn derived(rec: &mut Recording, values: Value) {
+    let last = rec.accounts.last_mut().expect("an account recorded");
+    last["derived"] = values;
+}
+
+#[tokio::test]
+async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_client() {
+    let mut f = TestFixture::new().await;
+    let mut rec = Recording::default();
+    let governor = Keypair::new();
+    let successor = Keypair::new();
+    let reporter = Keypair::new();
+    let guardian = Keypair::new();
+    let treasury = Keypair::new().pubkey();
+    f.airdrop(governor.pubkey(), 10_000_000_000).await;
+    f.airdrop(successor.pubkey(), 1_000_000_000).await;
+
+    // A market of its own, so its creation and listings are recorded too.
+    let args = risk_engine::instructions::InitMarketArgs {
+        market_id: 7,
+        guardian: f.guardian.pubkey(),
+        treasury,
+        quote_currency: *b"USD\0\0\0\0\0",
+        liquidation: presets::liquidation(),
+    };
+    let market = pda::market(&governor.pubkey(), 7).0;
+    let ix = builders::init_market(governor.pubkey(), args.clone());
+    let inputs = json!({"authority": key(&governor.pubkey()), "args": to_json(&args)});
+    rec.send(&mut f, "init_market", inputs, ix, &[&governor])
+        .await
+        .expect("init_market");
+    let (sol, usdc) = (listed_in(market, &f.spl), listed_in(market, &f.t22));
+    for asset in [&sol, &usdc] {
+        let args = TestFixture::add_reserve_args(asset.feed_id);
+        let ix = builders::add_reserve(
+            governor.pubkey(),
+            market,
+            asset.mint,
+            asset.token_program,
+            args.clone(),
+        );
+        let inputs = json!({
+            "authority": key(&governor.pubkey()), "market": key(&market), "mint": key(&asset.mint),
+            "tokenProgram": key(&asset.token_program), "args": to_json(&args),
+        });
+        rec.send(&mut f, "add_reserve", inputs, ix, &[&governor])
+            .await
+            .expect("add_reserve");
+    }
+
+    // Governance, every setter once.
+    let gov = |authority: &Keypair, extra: Value| {
+        let mut inputs = json!({"authority": key(&authority.pubkey()), "market": key(&market)});
+        inputs
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        inputs
+    };
+    let reserve = sol.reserve;
+    let on_reserve = |value: Value| json!({"reserve": key(&reserve), "value": value});
+    let calls: Vec<(&str, Value, _)> = vec![
+        (
+            "set_risk_bounds",
+            on_reserve(to_json(&presets::bounds())),
+            builders::set_risk_bounds(governor.pubkey(), market, reserve, presets::bounds()),
+        ),
+        (
+            "set_calibration_params",
+            on_reserve(to_json(&presets::calibration())),
+            builders::set_calibration_params(
+                governor.pubkey(),
+                market,
+                reserve,
+                presets::calibration(),
+            ),
+        ),
+        (
+            "set_oracle_config",
+            on_reserve(to_json(&presets::oracle(sol.feed_id))),
+            builders::set_oracle_config(
+                governor.pubkey(),
+                market,
+                reserve,
+                presets::oracle(sol.feed_id),
+            ),
+        ),
+        (
+            "set_interest_model",
+            on_reserve(to_json(&presets::interest())),
+            builders::set_interest_model(governor.pubkey(), market, reserve, presets::interest()),
+        ),
+        (
+            "set_depth_reporter",
+            on_reserve(key(&reporter.pubkey())),
+            builders::set_depth_reporter(governor.pubkey(), market, reserve, reporter.pubkey()),
+        ),
+        (
+            "set_liquidation_config",
+            json!({"value": to_json(&presets::liquidation())}),
+            builders::set_liquidation_config(governor.pubkey(), market, presets::liquidation()),
+        ),
+        (
+            "set_guardian",
+            json!({"value": key(&guardian.pubkey())}),
+            builders::set_guardian(governor.pubkey(), market, guardian.pubkey()),
+        ),
+        (
+            "set_treasury",
+            json!({"value": key(&treasury)}),
+            builders::set_treasury(governor.pubkey(), market, treasury),
+        ),
+        (
+            "propose_authority",
+            json!({"value": key(&successor.pubkey())}),
+            builders::propose_authority(governor.pubkey(), market, successor.pubkey()),
+        ),
+    ];
+    for (name, extra, ix) in calls {
+        rec.send(&mut f, name, gov(&governor, extra), ix, &[&governor])
+            .await
+            .expect(name);
+    }
+    let ix = builders::accept_authority(successor.pubkey(), market);
+    let inputs = json!({"newAuthority": key(&successor.pubkey()), "market": key(&market)});
+    rec.send(&mut f, "accept_authority", inputs, ix, &[&successor])
+        .await
+        .expect("accept");
+    for flags in [PAUSE_LENDING | PAUSE_LIQUIDATIONS, 0] {
+        let ix = builders::set_pause(successor.pubkey(), market, flags);
+        let inputs = json!({"signer": key(&successor.pubkey()), "market": key(&market), "pauseFlags": flags.to_string()});
+        rec.send(&mut f, "set_pause", inputs, ix, &[&successor])
+            .await
+            .expect("set_pause");
+    }
+
+    // Prices: a seed, a replay (skipped), then calm hours that calibrate
+    // and loosen the threshold.
+    let refresh = |asset: &ReserveFixture| {
+        let ix = builders::refresh_reserve(market, asset.reserve, asset.price_account);
+        let inputs = json!({"market": key(&market), "reserve": key(&asset.reserve), "priceUpdate": key(&asset.price_account)});
+        (inputs, ix)
+    };
+    let mut sol_price = 150_00000000i64;
+    for asset in [&sol, &usdc] {
+        let price = if asset.reserve == sol.reserve {
+            sol_price
+        } else {
+            1_00000000
+        };
+        f.publish_now(asset, price).await;
+        let (inputs, ix) = refresh(asset);
+        rec.send(&mut f, "refresh_reserve", inputs, ix, &[])
+            .await
+            .expect("seed");
+    }
+    let (inputs, ix) = refresh(&sol);
+    rec.send(&mut f, "refresh_reserve", inputs, ix, &[])
+        .await
+        .expect("replay");
+    for hour in 0..4 {
+        f.advance_clock(HOUR).await;
+        sol_price += if hour % 2 == 0 {
+            sol_price / 400
+        } else {
+            -(sol_price / 400)
+        };
+        f.publish_now(&sol, sol_price).await;
+        f.publish_now(&usdc, 1_00000000).await;
+        for asset in [&sol, &usdc] {
+            let (inputs, ix) = refresh(asset);
+            rec.send(&mut f, "refresh_reserve", inputs, ix, &[])
+                .await
+                .expect("refresh");
+        }
+    }
+    let ix = builders::report_depth(reporter.pubkey(), sol.reserve, 5_000_000);
+    let inputs = json!({"reporter": key(&reporter.pubkey()), "reserve": key(&sol.reserve), "depthQuote": "5000000"});
+    rec.send(&mut f, "report_depth", inputs, ix, &[&reporter])
+        .await
+        .expect("report_depth");
+
+    // Lending: user 0 supplies USDC, user 1 borrows it against SOL.
+    let lender = f.users[0].keypair.insecure_clone();
+    let lender_usdc = f.users[0].t22_account;
+    for (name, amount, min_out) in [
+        ("supply", 200_000_000_000u64, 1u64),
+        ("withdraw_supply", 1_000_000, 1),
+    ] {
+        let ix = if name == "supply" {
+            builders::supply(lender.pubkey(), market, &usdc, lender_usdc, amount, min_out)
+        } else {
+            builders::withdraw_supply(lender.pubkey(), market, &usdc, lender_usdc, amount, min_out)
+        };
+        let inputs = json!({"owner": key(&lender.pubkey()), "market": key(&market), "asset": reserve_json(&usdc),
+            "ownerTokenAccount": key(&lender_usdc), "amount": amount.to_string(), "minOut": min_out.to_string()});
+        rec.send(&mut f, name, inputs, ix, &[&lender])
+            .await
+            .expect(name);
+    }
+    let borrower = f.users[1].keypair.insecure_clone();
+    let (borrower_sol, borrower_usdc) = (f.users[1].spl_account, f.users[1].t22_account);
+    let ix = builders::open_position(borrower.pubkey(), market, sol.reserve, usdc.reserve, 3);
+    let inputs = json!({"owner": key(&borrower.pubkey()), "market": key(&market),
+        "collateralReserve": key(&sol.reserve), "debtReserve": key(&usdc.reserve), "positionId": "3"});
+    rec.send(&mut f, "open_position", inputs, ix, &[&borrower])
+        .await
+        .expect("open");
+    let p = PricedPosition {
+        owner: borrower.pubkey(),
+        market,
+        position: pda::position(&market, &borrower.pubkey(), 3).0,
+        collateral: sol,
+        debt: usdc,
+    };
+    let deposit = 20_000_000_000u64;
+    let ix =
+        builders::deposit_collateral(borrower.pubkey(), p.position, &sol, borrower_sol, deposit);
+    let inputs = json!({"owner": key(&borrower.pubkey()), "position": key(&p.position), "collateral": reserve_json(&sol),
+        "ownerTokenAccount": key(&borrower_sol), "amount": deposit.to_string()});
+    rec.send(&mut f, "deposit_collateral", inputs, ix, &[&borrower])
+        .await
+        .expect("deposit");
+    record_health(&mut rec, &mut f, &p).await;
+
+    let borrow_inputs = |amount: u64| json!({"p": position_json(&p), "ownerTokenAccount": key(&borrower_usdc), "amount": amount.to_string()});
+    let ix = builders::borrow(&p, borrower_usdc, 500_000_000);
+    rec.send(
+        &mut f,
+        "borrow",
+        borrow_inputs(500_000_000),
+        ix,
+        &[&borrower],
+    )
+    .await
+    .expect("borrow");
+    let ix = builders::withdraw_collateral(&p, borrower_sol, 1_000_000_000);
+    let inputs = json!({"p": position_json(&p), "ownerTokenAccount": key(&borrower_sol), "amount": "1000000000"});
+    rec.send(&mut f, "withdraw_collateral", inputs, ix, &[&borrower])
+        .await
+        .expect("withdraw");
+    let ix = builders::repay(
+        borrower.pubkey(),
+        p.position,
+        &usdc,
+        borrower_usdc,
+        100_000_000,
+    );
+    let inputs = json!({"payer": key(&borrower.pubkey()), "position": key(&p.position), "debt": reserve_json(&usdc),
+        "payerTokenAccount": key(&borrower_usdc), "maxAmount": "100000000"});
+    rec.send(&mut f, "repay", inputs, ix, &[&borrower])
+        .await
+        .expect("repay");
+
+    // The largest borrow riskctl computes is exactly the program's limit:
+    // one base unit more is refused, that amount is accepted.
+    f.publish_now(&sol, sol_price).await;
+    f.publish_now(&usdc, 1_00000000).await;
+    let max = record_health(&mut rec, &mut f, &p).await;
+    assert!(max > 0);
+    let too_much = builders::borrow(&p, borrower_usdc, max + 1);
+    f.assert_rejected(
+        &[too_much],
+        &[&borrower],
+        RiskError::MaxLtvExceeded,
+        &[p.position],
+    )
+    .await;
+    let ix = builders::borrow(&p, borrower_usdc, max);
+    rec.send(&mut f, "borrow", borrow_inputs(max), ix, &[&borrower])
+        .await
+        .expect("the computed maximum is accepted");
+    record_health(&mut rec, &mut f, &p).await;
+
+    // A week of interest, fresh prices and a refresh, then the fees are
+    // claimed.
+    f.advance_clock(7 * 24 * HOUR).await;
+    f.publish_now(&sol, sol_price).await;
+    f.publish_now(&usdc, 1_00000000).await;
+    let treasury_usdc = f
+        .create_token_account(usdc.mint, treasury, usdc.token_program)
+        .await;
+    let treasury_sol = f
+        .create_token_account(sol.mint, treasury, sol.token_program)
+        .await;
+    let ix = builders::claim_protocol_fees(market, &usdc, treasury_usdc);
+    let inputs = json!({"market": key(&market), "asset": reserve_json(&usdc), "treasuryTokenAccount": key(&treasury_usdc)});
+    rec.send(&mut f, "claim_protocol_fees", inputs, ix, &[])
+        .await
+        .expect("claim");
+
+    // A crash: the position is liquidated.
+    sol_price = sol_price * 7 / 10;
+    f.publish_now(&sol, sol_price).await;
+    f.publish_now(&usdc, 1_00000000).await;
+    record_health(&mut rec, &mut f, &p).await;
+    let liquidator = f.users[2].keypair.insecure_clone();
+    let accounts = LiquidatorAccounts {
+        liquidator: liquidator.pubkey(),
+        collateral_account: f.users[2].spl_account,
+        debt_account: f.users[2].t22_account,
+        treasury_collateral_account: treasury_sol,
+    };
+    let ix = builders::liquidate(&p, &accounts, u64::MAX, 0);
+    let inputs = json!({"p": position_json(&p), "l": {
+        "liquidator": key(&accounts.liquidator), "collateralAccount": key(&accounts.collateral_account),
+        "debtAccount": key(&accounts.debt_account), "treasuryCollateralAccount": key(&accounts.treasury_collateral_account)},
+        "maxRepay": u64::MAX.to_string(), "minCollateralOut": "0"});
+    rec.send(&mut f, "liquidate", inputs, ix, &[&liquidator])
+        .await
+        .expect("liquidate");
+
+    // A position opened and closed empty, and a lender who leaves.
+    let ix = builders::open_position(liquidator.pubkey(), market, sol.reserve, usdc.reserve, 9);
+    let inputs = json!({"owner": key(&liquidator.pubkey()), "market": key(&market),
+        "collateralReserve": key(&sol.reserve), "debtReserve": key(&usdc.reserve), "positionId": "9"});
+    rec.send(&mut f, "open_position", inputs, ix, &[&liquidator])
+        .await
+        .expect("open");
+    let empty = pda::position(&market, &liquidator.pubkey(), 9).0;
+    let ix = builders::close_position(liquidator.pubkey(), empty);
+    let inputs = json!({"owner": key(&liquidator.pubkey()), "position": key(&empty)});
+    rec.send(&mut f, "close_position", inputs, ix, &[&liquidator])
+        .await
+        .expect("close");
+    let leaver_usdc = f.users[2].t22_account;
+    for (name, amount) in [("supply", 5_000_000u64), ("withdraw_supply", u64::MAX)] {
+        let ix = if name == "supply" {
+            builders::supply(liquidator.pubkey(), market, &usdc, leaver_usdc, amount, 0)
+        } else {
+            builders::withdraw_supply(liquidator.pubkey(), market, &usdc, leaver_usdc, amount, 0)
+        };
+        let inputs = json!({"owner": key(&liquidator.pubkey()), "market": key(&market), "asset": reserve_json(&usdc),
+            "ownerTokenAccount": key(&leaver_usdc), "amount": amount.to_string(), "minOut": "0"});
+        rec.send(&mut f, name, inputs, ix, &[&liquidator])
+            .await
+            .expect(name);
+    }
+    let ix = builders::close_lender_position(liquidator.pubkey(), usdc.reserve);
+    let inputs = json!({"owner": key(&liquidator.pubkey()), "reserve": key(&usdc.reserve)});
+    rec.send(&mut f, "close_lender_position", inputs, ix, &[&liquidator])
+        .await
+        .expect("close lender");
+
+    // The accounts as they are left, and the addresses clients derive.
+    rec.account::<Market>(&mut f, "Market", market).await;
+    for asset in [&sol, &usdc] {
+        rec.account::<Reserve>(&mut f, "Reserve", asset.reserve)
+            .await;
+        let state = f.reserve_state(asset.reserve).await;
+        let calibrated = &state.calibrated;
+        derived(
+            &mut rec,
+            json!({
+                "sigmaFastBpsPerYear": annualised_sigma_bps(calibrated.fast_variance_per_year.into()).to_string(),
+                "sigmaSlowBpsPerYear": annualised_sigma_bps(calibrated.slow_variance_per_year.into()).to_string(),
+            }),
+        );
+    }
+    rec.account::<Position>(&mut f, "Position", p.position)
+        .await;
+    let debt_reserve = f.reserve_state(usdc.reserve).await;
+    let position = f.position_state(p.position).await;
+    let owed = risk_engine::lending::position_debt(&debt_reserve, &position).expect("debt");
+    derived(&mut rec, json!({"debtOwed": owed.to_string()}));
+    rec.account::<LenderPosition>(
+        &mut f,
+        "LenderPosition",
+        pda::lender_position(&usdc.reserve, &lender.pubkey()).0,
+    )
+    .await;
+    let (market_address, market_bump) = pda::market(&governor.pubkey(), 7);
+    let (reserve_address, reserve_bump) = pda::reserve(&market, &sol.mint);
+    let (vault_address, vault_bump) = pda::vault(&sol.reserve);
+    let (position_address, position_bump) = pda::position(&market, &borrower.pubkey(), 3);
+    let (lender_address, lender_bump) = pda::lender_position(&usdc.reserve, &lender.pubkey());
+    rec.pdas = vec![
+        json!({"kind": "market", "inputs": {"creator": key(&governor.pubkey()), "marketId": "7"}, "address": key(&market_address), "bump": market_bump.to_string()}),
+        json!({"kind": "reserve", "inputs": {"market": key(&market), "mint": key(&sol.mint)}, "address": key(&reserve_address), "bump": reserve_bump.to_string()}),
+        json!({"kind": "vault", "inputs": {"reserve": key(&sol.reserve)}, "address": key(&vault_address), "bump": vault_bump.to_string()}),
+        json!({"kind": "position", "inputs": {"market": key(&market), "owner": key(&borrower.pubkey()), "positionId": "3"}, "address": key(&position_address), "bump": position_bump.to_string()}),
+        json!({"kind": "lenderPosition", "inputs": {"reserve": key(&usdc.reserve), "owner": key(&lender.pubkey())}, "address": key(&lender_address), "bump": lender_bump.to_string()}),
+        json!({"kind": "eventAuthority", "inputs": {}, "address": key(&pda::event_authority()), "bump": null}),
+    ];
+
+    let recording = rec.into_json(errors_json());
+    let recorded_builders: std::collections::BTreeSet<&str> = recording["instructions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["builder"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        recorded_builders.len(),
+        26,
+        "every instruction: {recorded_builders:?}"
+    );
+    let recorded_events: std::collections::BTreeSet<&str> = recording["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        recorded_events.len(),
+        29,
+        "every event: {recorded_events:?}"
+    );
+
+    let path = fixture_path();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    // Written whole and renamed, so a reader never sees half a file.
+    let partial = path.with_extension("json.partial");
+    std::fs::write(&partial, serde_json::to_string_pretty(&recording).unwrap()).unwrap();
+    std::fs::rename(&partial, &path).unwrap();
+}
