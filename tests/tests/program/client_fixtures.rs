@@ -417,6 +417,9 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
     f.advance_clock(7 * 24 * HOUR).await;
     f.publish_now(&sol, sol_price).await;
     f.publish_now(&usdc, 1_00000000).await;
+    // A week since the last accrual and calibration: the debt has grown and
+    // the threshold in use has declined.
+    record_health(&mut rec, &mut f, &p).await;
     let treasury_usdc = f
         .create_token_account(usdc.mint, treasury, usdc.token_program)
         .await;

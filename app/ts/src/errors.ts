@@ -1,0 +1,58 @@
+// Every error code a transaction to the program can fail with: the
+// program's own (from the IDL, 6000 and up) and Anchor's account checks.
+
+import { LangErrorCode, LangErrorMessage } from "@anchor-lang/core";
+
+import { RAW_IDL } from "./program";
+
+export interface ProgramErrorInfo {
+  code: number;
+  /** The Rust variant's name (`MaxLtvExceeded`, `ConstraintSeeds`). */
+  name: string;
+  message: string;
+  source: "risk-engine" | "anchor";
+}
+
+const PROGRAM_ERRORS = new Map<number, ProgramErrorInfo>(
+  (RAW_IDL.errors ?? []).map((e) => [e.code, { code: e.code, name: e.name, message: e.msg ?? e.name, source: "risk-engine" }]),
+);
+
+const ANCHOR_ERRORS = new Map<number, ProgramErrorInfo>(
+  Object.entries(LangErrorCode).map(([camelName, code]) => [
+    code,
+    {
+      code,
+      // Anchor's Rust names are PascalCase; its TypeScript table camelCase.
+      name: camelName.charAt(0).toUpperCase() + camelName.slice(1),
+      message: LangErrorMessage.get(code) ?? camelName,
+      source: "anchor",
+    },
+  ]),
+);
+
+/** The error behind a custom error code, or `undefined` for a code neither the program nor Anchor uses. */
+export function errorFromCode(code: number): ProgramErrorInfo | undefined {
+  return PROGRAM_ERRORS.get(code) ?? ANCHOR_ERRORS.get(code);
+}
+
+/** Every program error, in code order. */
+export function programErrors(): ProgramErrorInfo[] {
+  return [...PROGRAM_ERRORS.values()].sort((a, b) => a.code - b.code);
+}
+
+/**
+ * The custom code in a transaction error as web3.js reports it
+ * (`{ InstructionError: [index, { Custom: code }] }`), or in a
+ * `SendTransactionError`'s logs (`custom program error: 0x1771`).
+ */
+export function customErrorCode(error: unknown): number | undefined {
+  const instructionError = (error as { InstructionError?: [number, unknown] })?.InstructionError;
+  const custom = (instructionError?.[1] as { Custom?: number } | undefined)?.Custom;
+  if (typeof custom === "number") return custom;
+  const logs: string[] = (error as { logs?: string[] })?.logs ?? [];
+  for (const line of logs) {
+    const match = /custom program error: (0x[0-9a-f]+)/i.exec(line);
+    if (match) return Number.parseInt(match[1], 16);
+  }
+  return undefined;
+}

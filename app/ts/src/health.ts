@@ -1,0 +1,154 @@
+// A position's health and borrowing room, computed as the program computes
+// them (interest accrued to the moment, the threshold liquidation uses,
+// conservative prices for borrowing), bit for bit in the program's
+// fixed-point arithmetic. `riskctl`'s `client::health` is the reference;
+// the tests compare with its outputs.
+
+import type { Position, Reserve } from "./accounts";
+import * as fixed from "./fixed";
+import { collateralPrice, debtPrice, OraclePrice } from "./pyth";
+
+const BPS = 10_000n;
+const SECONDS_PER_YEAR = 31_536_000n;
+const SECONDS_PER_HOUR = 3_600n;
+
+const big = (value: { toString(): string }) => BigInt(value.toString());
+
+/** The threshold liquidation uses at `now`: the calibrated one, declining
+ * toward `lt_min` at the tightening rate once the calibration is stale. */
+export function effectiveThresholdBps(reserve: Reserve, now: bigint): number {
+  const bounds = reserve.bounds;
+  const calibrated = reserve.calibrated;
+  if (big(calibrated.lastCalibrationTs) === 0n) return bounds.ltMinBps;
+  const staleFrom = big(reserve.staleFromTs);
+  if (now <= staleFrom) return calibrated.liquidationThresholdBps;
+  const declineBps = (BigInt(bounds.maxTightenBpsPerHour) * (now - staleFrom)) / SECONDS_PER_HOUR;
+  const declined = BigInt(calibrated.liquidationThresholdBps) - declineBps;
+  return Number(declined > BigInt(bounds.ltMinBps) ? declined : BigInt(bounds.ltMinBps));
+}
+
+/** The most a borrow or a withdrawal may leave at `now`, bps. */
+export function effectiveMaxLtvBps(reserve: Reserve, now: bigint): number {
+  return Math.max(0, effectiveThresholdBps(reserve, now) - reserve.bounds.ltvBufferBps);
+}
+
+/** The lending state that matters here, as bigints. */
+interface Lending {
+  borrowIndex: bigint;
+  debtShares: bigint;
+  availableLiquidity: bigint;
+  borrowCap: bigint;
+}
+
+function lendingOf(reserve: Reserve): Lending {
+  return {
+    borrowIndex: fixed.fromWrapped(reserve.lending.borrowIndex),
+    debtShares: big(reserve.lending.debtShares),
+    availableLiquidity: big(reserve.lending.availableLiquidity),
+    borrowCap: big(reserve.interest.borrowCap),
+  };
+}
+
+/** The borrow index after accruing interest to `now` (`lending::accrue_interest`). */
+export function accruedBorrowIndex(reserve: Reserve, now: bigint): bigint {
+  const lending = lendingOf(reserve);
+  const elapsed = now - big(reserve.lending.lastAccrualTs);
+  if (elapsed <= 0n) return lending.borrowIndex;
+  const borrowed = fixed.mul(fixed.fromInt(lending.debtShares), lending.borrowIndex);
+  const utilization = utilizationOf(borrowed, fixed.fromInt(lending.availableLiquidity));
+  const rate = borrowRate(reserve.interest, utilization);
+  const growth = fixed.mul(rate, fixed.divInt(fixed.fromInt(elapsed), SECONDS_PER_YEAR));
+  return fixed.mul(lending.borrowIndex, fixed.ONE + growth);
+}
+
+function utilizationOf(borrowed: bigint, available: bigint): bigint {
+  const total = borrowed + available;
+  if (total <= 0n) return 0n;
+  return fixed.clamp(fixed.div(borrowed, total), 0n, fixed.ONE);
+}
+
+function borrowRate(model: Reserve["interest"], utilization: bigint): bigint {
+  const ratio = (bps: number) => fixed.divInt(fixed.fromInt(bps), BPS);
+  const kink = ratio(model.kinkUtilizationBps);
+  const u = fixed.clamp(utilization, 0n, fixed.ONE);
+  const slope1 = ratio(model.slope1Bps);
+  const sloped =
+    u <= kink
+      ? fixed.div(fixed.mul(slope1, u), kink)
+      : fixed.div(fixed.mul(ratio(model.slope2Bps), u - kink), fixed.ONE - kink) + slope1;
+  return sloped + ratio(model.baseRateBps);
+}
+
+/** Debt owed for `shares` at `index`, base units, rounded up. */
+export function debtOwed(shares: bigint, index: bigint): bigint {
+  return fixed.ceilToInt(fixed.mul(fixed.fromInt(shares), index));
+}
+
+/** Quote value of `amount` base units at `price` (I80F48 bits). */
+export function tokenValue(amount: bigint, decimals: number, price: bigint): bigint {
+  return fixed.mul(fixed.divInt(fixed.fromInt(amount), 10n ** BigInt(decimals)), price);
+}
+
+function withinLtv(collateralValue: bigint, debtValue: bigint, ltvBps: number): boolean {
+  return fixed.mul(debtValue, fixed.fromInt(BPS)) <= fixed.mul(collateralValue, fixed.fromInt(ltvBps));
+}
+
+export interface PositionHealth {
+  /** Debt with interest to the moment, base units of the debt mint. */
+  debtOwed: bigint;
+  /** The threshold liquidation uses, bps. */
+  thresholdBps: number;
+  maxLtvBps: number;
+  /** `collateral × P_c × LT / (debt × P_d)` as I80F48 bits at spot prices; `null` with no debt. */
+  healthFactor: bigint | null;
+  liquidatable: boolean;
+  /** The largest `borrow` amount the program accepts now, base units of the debt mint. */
+  maxBorrow: bigint;
+}
+
+/** The position's health at `now` (unix seconds), from its accounts and both prices. */
+export function positionHealth(
+  position: Position,
+  collateral: Reserve,
+  collateralOracle: OraclePrice,
+  debt: Reserve,
+  debtOracle: OraclePrice,
+  now: bigint,
+): PositionHealth {
+  const index = accruedBorrowIndex(debt, now);
+  const lending = { ...lendingOf(debt), borrowIndex: index };
+  const shares = big(position.debtShares);
+  const owed = debtOwed(shares, index);
+  const collateralAmount = big(position.collateralAmount);
+  const thresholdBps = effectiveThresholdBps(collateral, now);
+  const collateralValue = tokenValue(collateralAmount, collateral.mintDecimals, collateralOracle.price);
+  const debtValue = tokenValue(owed, debt.mintDecimals, debtOracle.price);
+  let healthFactor: bigint | null = null;
+  let liquidatable = false;
+  if (owed > 0n) {
+    const limit = fixed.mul(collateralValue, fixed.fromInt(thresholdBps));
+    liquidatable = fixed.mul(debtValue, fixed.fromInt(BPS)) > limit;
+    // Debt too small to have a value is infinitely healthy, as on chain.
+    healthFactor = debtValue <= 0n ? fixed.MAX : fixed.div(fixed.divInt(limit, BPS), debtValue);
+  }
+  const maxLtvBps = effectiveMaxLtvBps(collateral, now);
+  const fits = (amount: bigint): boolean => {
+    if (amount <= 0n || amount > lending.availableLiquidity) return false;
+    const minted = fixed.ceilToInt(fixed.div(fixed.fromInt(amount), index));
+    const reserveShares = lending.debtShares + minted;
+    if (fixed.mul(fixed.fromInt(reserveShares), index) > fixed.fromInt(lending.borrowCap)) return false;
+    const newOwed = debtOwed(shares + minted, index);
+    const conservativeCollateral = tokenValue(collateralAmount, collateral.mintDecimals, collateralPrice(collateralOracle));
+    const conservativeDebt = tokenValue(newOwed, debt.mintDecimals, debtPrice(debtOracle));
+    return withinLtv(conservativeCollateral, conservativeDebt, maxLtvBps);
+  };
+  // More borrowed only adds debt: the accepted amounts are 0..=max.
+  let accepted = 0n;
+  let refused = lending.availableLiquidity + 1n;
+  while (refused - accepted > 1n) {
+    const middle = accepted + (refused - accepted) / 2n;
+    if (fits(middle)) accepted = middle;
+    else refused = middle;
+  }
+  return { debtOwed: owed, thresholdBps, maxLtvBps, healthFactor, liquidatable, maxBorrow: accepted };
+}

@@ -1,0 +1,91 @@
+// Watching a market's reserves: each poll reads every reserve of the
+// program (or of one market) and reports its threshold in use, its
+// calibrated volatility and the age of its calibration.
+
+import { Connection, PublicKey } from "@solana/web3.js";
+
+import { fetchAll, Reserve } from "./accounts";
+import * as fixed from "./fixed";
+import { effectiveMaxLtvBps, effectiveThresholdBps } from "./health";
+
+export interface ReserveLine {
+  address: PublicKey;
+  mint: PublicKey;
+  /** The threshold liquidation uses now, bps (declines once stale). */
+  thresholdBps: number;
+  /** The threshold the last calibration set, bps. */
+  calibratedThresholdBps: number;
+  maxLtvBps: number;
+  bonusBps: number;
+  /** Annualised volatility, fast and slow EWMA, bps per year. */
+  sigmaFastBpsPerYear: bigint;
+  sigmaSlowBpsPerYear: bigint;
+  /** Seconds since the last calibration; `null` before the first. */
+  calibrationAgeSecs: bigint | null;
+  stale: boolean;
+}
+
+/** Annualised volatility in bps, as the program reports it (`annualised_sigma_bps`). */
+export function sigmaBpsPerYear(variance: { value: number[] }): bigint {
+  const bits = fixed.fromWrapped(variance);
+  const root = fixed.sqrt(bits < 0n ? 0n : bits) ?? 0n;
+  return fixed.roundToInt(root * 10_000n);
+}
+
+export function reserveLine(address: PublicKey, reserve: Reserve, now: bigint): ReserveLine {
+  const calibrated = reserve.calibrated;
+  const calibratedAt = BigInt(calibrated.lastCalibrationTs.toString());
+  return {
+    address,
+    mint: reserve.mint,
+    thresholdBps: effectiveThresholdBps(reserve, now),
+    calibratedThresholdBps: calibrated.liquidationThresholdBps,
+    maxLtvBps: effectiveMaxLtvBps(reserve, now),
+    bonusBps: calibrated.liquidationBonusBps,
+    sigmaFastBpsPerYear: sigmaBpsPerYear(calibrated.fastVariancePerYear),
+    sigmaSlowBpsPerYear: sigmaBpsPerYear(calibrated.slowVariancePerYear),
+    calibrationAgeSecs: calibratedAt === 0n ? null : now - calibratedAt,
+    stale: calibratedAt !== 0n && now > BigInt(reserve.staleFromTs.toString()),
+  };
+}
+
+const percent = (bps: number | bigint) => `${(Number(bps) / 100).toFixed(2)} %`;
+
+/** One line a person reads, every number with its unit. */
+export function formatReserveLine(line: ReserveLine): string {
+  const age = line.calibrationAgeSecs === null ? "never calibrated" : `calibrated ${line.calibrationAgeSecs} s ago`;
+  return [
+    `reserve ${line.address.toBase58()} (mint ${line.mint.toBase58()})`,
+    `threshold ${percent(line.thresholdBps)}${line.stale ? ` (stale, calibrated ${percent(line.calibratedThresholdBps)})` : ""}`,
+    `max LTV ${percent(line.maxLtvBps)}`,
+    `bonus ${percent(line.bonusBps)}`,
+    `sigma ${percent(line.sigmaFastBpsPerYear)}/yr fast, ${percent(line.sigmaSlowBpsPerYear)}/yr slow`,
+    age,
+  ].join(" | ");
+}
+
+export interface WatchOptions {
+  market?: PublicKey;
+  intervalMs?: number;
+  /** Stop after this many polls (0 or absent: until `signal` aborts). */
+  polls?: number;
+  signal?: AbortSignal;
+  onLine?: (line: ReserveLine, text: string) => void;
+}
+
+/** Polls the reserves and reports each one's line, by default on stdout. */
+export async function watchReserves(connection: Connection, options: WatchOptions = {}): Promise<void> {
+  const report = options.onLine ?? ((_line: ReserveLine, text: string) => console.log(text));
+  const interval = options.intervalMs ?? 10_000;
+  for (let poll = 1; !options.signal?.aborted; poll++) {
+    const slot = await connection.getSlot();
+    const now = BigInt((await connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000));
+    const reserves = await fetchAll<Reserve>(connection, "reserve", options.market);
+    for (const { address, account } of reserves) {
+      const line = reserveLine(address, account, now);
+      report(line, formatReserveLine(line));
+    }
+    if (options.polls && poll >= options.polls) return;
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}

@@ -1,0 +1,65 @@
+// watchReserves reads every reserve over RPC and prints its threshold in
+// use; here the RPC is a stand-in serving the recorded accounts.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { Connection, PublicKey } from "@solana/web3.js";
+
+import { accountDiscriminator, decodeReserve, PROGRAM_ID, ReserveLine, watchReserves } from "../src";
+import { bytes, scenario } from "./scenario";
+
+const reserves = scenario.accounts.filter((a) => a.type === "Reserve");
+
+function standIn(now: number): { connection: Connection; filters: unknown[] } {
+  const filters: unknown[] = [];
+  const connection = {
+    getSlot: async () => 1,
+    getBlockTime: async () => now,
+    getProgramAccounts: async (program: PublicKey, config: { filters: unknown[] }) => {
+      assert.ok(program.equals(PROGRAM_ID));
+      filters.push(...config.filters);
+      return scenario.accounts.map((a) => ({
+        pubkey: new PublicKey(a.address),
+        account: { data: bytes(a.data), owner: PROGRAM_ID, lamports: 1, executable: false },
+      })).filter((a) => a.account.data.subarray(0, 8).equals(accountDiscriminator("reserve")));
+    },
+  } as unknown as Connection;
+  return { connection, filters };
+}
+
+test("each reserve is printed with its threshold, LTV, bonus, volatility and age", async () => {
+  const reserve = decodeReserve(bytes(reserves[0].data));
+  const calibratedAt = Number(reserve.calibrated.lastCalibrationTs.toString());
+  const { connection, filters } = standIn(calibratedAt + 60);
+  const printed: { line: ReserveLine; text: string }[] = [];
+  await watchReserves(connection, { polls: 1, onLine: (line, text) => printed.push({ line, text }) });
+  assert.equal(printed.length, reserves.length);
+  assert.equal(filters.length, 1, "all markets: the discriminator filter alone");
+  const first = printed.find((p) => p.line.address.toBase58() === reserves[0].address);
+  assert.ok(first);
+  assert.equal(first.line.thresholdBps, reserve.calibrated.liquidationThresholdBps);
+  assert.equal(first.line.calibrationAgeSecs, 60n);
+  assert.equal(first.line.stale, false);
+  assert.match(first.text, new RegExp(`threshold ${(reserve.calibrated.liquidationThresholdBps / 100).toFixed(2)} %`));
+  assert.match(first.text, /max LTV \d+\.\d{2} % \| bonus \d+\.\d{2} % \| sigma \d+\.\d{2} %\/yr fast/);
+  assert.match(first.text, /calibrated 60 s ago/);
+});
+
+test("a stale calibration shows the declining threshold beside the calibrated one", async () => {
+  const reserve = decodeReserve(bytes(reserves[0].data));
+  const staleFrom = Number(reserve.staleFromTs.toString());
+  const { connection, filters } = standIn(staleFrom + 3_600);
+  const market = reserve.market;
+  const printed: ReserveLine[] = [];
+  await watchReserves(connection, { polls: 1, market, onLine: (line) => printed.push(line) });
+  assert.equal(filters.length, 2, "one market: its key filters too");
+  const line = printed.find((l) => l.address.toBase58() === reserves[0].address);
+  assert.ok(line);
+  assert.equal(line.stale, true);
+  const declined = Math.max(
+    reserve.bounds.ltMinBps,
+    reserve.calibrated.liquidationThresholdBps - reserve.bounds.maxTightenBpsPerHour,
+  );
+  assert.equal(line.thresholdBps, declined);
+});
