@@ -16,7 +16,12 @@ use solana_sdk::signature::Signer;
 
 /// The repository's file of that name.
 pub fn repo_file(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // The directory cargo runs the tests in, not the one they were
+    // compiled in: a copy tested with a shared target directory reads its
+    // own files.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
         .join("..")
         .join(relative)
 }

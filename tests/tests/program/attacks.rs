@@ -137,7 +137,7 @@ async fn check_class(class: Class) {
 }
 
 fn refusals_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("attacks/refusals.txt")
+    risk_engine_tests::crate_file("attacks/refusals.txt")
 }
 
 /// Class tests run in parallel threads; the table is rewritten by one at a time.
@@ -327,7 +327,7 @@ async fn closed_accounts_cannot_be_revived_in_the_same_transaction() {
 /// refusal table: the matrix cannot drift from the program or the tests.
 #[test]
 fn the_attack_matrix_covers_every_instruction_with_existing_tests() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = risk_engine_tests::crate_file("");
     let lib = std::fs::read_to_string(root.join("../programs/risk-engine/src/lib.rs")).unwrap();
     let instructions: BTreeSet<String> = lib
         .lines()

@@ -343,11 +343,8 @@ async fn paused_refresh_is_refused() {
 
 #[tokio::test]
 async fn a_real_mainnet_price_update_passes_the_adapter() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/pyth/sol-usd-price-update-v2.bin"
-    );
-    let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let path = risk_engine_tests::crate_file("fixtures/pyth/sol-usd-price-update-v2.bin");
+    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let update =
         PriceUpdateV2::try_deserialize(&mut data.as_slice()).expect("decodes as PriceUpdateV2");
     let message = update.price_message;

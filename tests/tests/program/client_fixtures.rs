@@ -26,7 +26,7 @@ const HOUR: i64 = 3_600;
 
 /// Where the TypeScript tests read the recording.
 fn fixture_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/ts/fixtures/scenario.json")
+    risk_engine_tests::crate_file("../app/ts/fixtures/scenario.json")
 }
 
 fn reserve_json(asset: &ReserveFixture) -> Value {

@@ -46,7 +46,7 @@ async fn run_seed(seed: u64, count: usize) -> sequences::Tally {
 }
 
 fn regressions() -> Vec<(u64, usize)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions.txt");
+    let path = risk_engine_tests::crate_file("fuzz/regressions.txt");
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
