@@ -32,9 +32,10 @@ pub fn program_test() -> ProgramTest {
     test
 }
 
-pub fn collateral_address(risk_reserve: &Pubkey) -> Pubkey {
+/// The config `admin` keeps for `risk_reserve`.
+pub fn collateral_address(admin: &Pubkey, risk_reserve: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(
-        &[COLLATERAL_SEED, risk_reserve.as_ref()],
+        &[COLLATERAL_SEED, admin.as_ref(), risk_reserve.as_ref()],
         &risk_consumer::ID,
     )
     .0
@@ -54,7 +55,7 @@ pub fn init_collateral(admin: Pubkey, risk_reserve: Pubkey, max_age_secs: u32) -
         accounts: risk_consumer::accounts::InitCollateral {
             admin,
             risk_reserve,
-            collateral: collateral_address(&risk_reserve),
+            collateral: collateral_address(&admin, &risk_reserve),
             system_program: system_program::ID,
         }
         .to_account_metas(None),

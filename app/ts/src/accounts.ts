@@ -31,18 +31,22 @@ export function accountDiscriminator(name: AccountName): Buffer {
   return Buffer.from(account.discriminator);
 }
 
-/** Every account of `name` the program owns, optionally of one market. */
+/**
+ * Every account of `name` the program owns, optionally under one parent:
+ * the market of a reserve or a position, the reserve of a lender position,
+ * the first field of each. A market has no parent to filter by.
+ */
 export async function fetchAll<T>(
   connection: Connection,
   name: AccountName,
-  market?: PublicKey,
+  parent?: PublicKey,
 ): Promise<{ address: PublicKey; account: T }[]> {
   const filters: GetProgramAccountsFilter[] = [
     { memcmp: { offset: 0, bytes: utils.bytes.bs58.encode(accountDiscriminator(name)) } },
   ];
-  // `market` is the first field of Reserve and Position.
-  if (market && (name === "reserve" || name === "position")) {
-    filters.push({ memcmp: { offset: 8, bytes: market.toBase58() } });
+  if (parent) {
+    if (name === "market") throw new Error("markets have no parent to filter by");
+    filters.push({ memcmp: { offset: 8, bytes: parent.toBase58() } });
   }
   const found = await connection.getProgramAccounts(PROGRAM_ID, { filters });
   return found.map(({ pubkey, account }) => ({

@@ -17,8 +17,24 @@ const PROGRAM_ERRORS = new Map<number, ProgramErrorInfo>(
   (RAW_IDL.errors ?? []).map((e) => [e.code, { code: e.code, name: e.name, message: e.msg ?? e.name, source: "risk-engine" }]),
 );
 
-const ANCHOR_ERRORS = new Map<number, ProgramErrorInfo>(
-  Object.entries(LangErrorCode).map(([camelName, code]) => [
+/**
+ * Anchor errors the program (anchor-lang 1.2.2) raises that
+ * `@anchor-lang/core`'s table lacks or words differently; the Rust
+ * messages win, since those are what the program logs. The tests compare
+ * every one of Anchor's 82 errors with the program's.
+ */
+const ANCHOR_1_2_2: [number, string, string][] = [
+  [1001, "IdlInstructionInvalidProgram", "Invalid program given to the IDL instruction"],
+  [2040, "ConstraintDuplicateMutableAccount", "A duplicate mutable account constraint was violated"],
+  [2041, "AccountAlreadyMigrated", "Account is already migrated"],
+  [2042, "AccountNotMigrated", "Account must be migrated before exiting"],
+  [2043, "ConstraintMintPausableExtension", "A pausable extension constraint was violated"],
+  [2044, "ConstraintMintPausableAuthority", "A pausable extension authority constraint was violated"],
+  [4102, "InvalidNumericConversion", "Error during numeric conversion"],
+];
+
+const ANCHOR_ERRORS = new Map<number, ProgramErrorInfo>([
+  ...Object.entries(LangErrorCode).map(([camelName, code]): [number, ProgramErrorInfo] => [
     code,
     {
       code,
@@ -28,7 +44,11 @@ const ANCHOR_ERRORS = new Map<number, ProgramErrorInfo>(
       source: "anchor",
     },
   ]),
-);
+  ...ANCHOR_1_2_2.map(([code, name, message]): [number, ProgramErrorInfo] => [
+    code,
+    { code, name, message, source: "anchor" },
+  ]),
+]);
 
 /** The error behind a custom error code, or `undefined` for a code neither the program nor Anchor uses. */
 export function errorFromCode(code: number): ProgramErrorInfo | undefined {

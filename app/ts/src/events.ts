@@ -29,8 +29,13 @@ export function decodeEventInstruction(data: Uint8Array | string): DecodedEvent 
   return CODER.events.decode(body.toString("base64")) as DecodedEvent | null;
 }
 
-/** Every event a confirmed transaction emitted, in order. */
+/**
+ * Every event a confirmed transaction emitted, in order; none for a
+ * failed transaction, whose inner instructions up to the failure are
+ * still reported but whose effects were rolled back.
+ */
 export function eventsOfTransaction(tx: VersionedTransactionResponse): DecodedEvent[] {
+  if (tx.meta?.err) return [];
   const message = tx.transaction.message;
   const keys: PublicKey[] = [
     ...message.staticAccountKeys,

@@ -11,3 +11,4 @@ export * as instructions from "./instructions";
 export type { ReserveAccounts, PricedPosition, LiquidatorAccounts } from "./instructions";
 export * from "./health";
 export * from "./watch";
+export * from "./amount";

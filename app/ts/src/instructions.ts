@@ -2,9 +2,10 @@
 // (app/src/client/builders.rs) and deriving the same addresses, so that a
 // front end and the command line produce the same bytes.
 
-import { BN, IdlTypes } from "@anchor-lang/core";
+import { IdlTypes } from "@anchor-lang/core";
 import { PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 
+import { Amount, u64 } from "./amount";
 import { eventAuthority, lenderPositionAddress, marketAddress, positionAddress, reserveAddress, vaultAddress } from "./pda";
 import { OFFLINE_PROGRAM, PROGRAM_ID, RiskEngine } from "./program";
 
@@ -47,8 +48,7 @@ export interface LiquidatorAccounts {
   treasuryCollateralAccount: PublicKey;
 }
 
-type Amount = BN | bigint | number;
-const bn = (value: Amount) => new BN(value.toString());
+const bn = (value: Amount) => u64(value);
 const methods = OFFLINE_PROGRAM.methods;
 /** The accounts every `emit_cpi!` instruction ends with. */
 const events = () => ({ eventAuthority: eventAuthority(), program: PROGRAM_ID });

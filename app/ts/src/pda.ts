@@ -2,8 +2,7 @@
 // constants, so they can never drift from the program's.
 
 import { PublicKey } from "@solana/web3.js";
-import BN from "bn.js";
-
+import { Amount, u64 } from "./amount";
 import { PROGRAM_ID, RAW_IDL } from "./program";
 
 function seed(name: string): Buffer {
@@ -23,12 +22,12 @@ export const SEEDS = {
 
 type Address = [PublicKey, number];
 
-function u64Le(value: BN | bigint | number): Buffer {
-  return new BN(value.toString()).toArrayLike(Buffer, "le", 8);
+function u64Le(value: Amount, what: string): Buffer {
+  return u64(value, what).toArrayLike(Buffer, "le", 8);
 }
 
-export function marketAddress(creator: PublicKey, marketId: BN | bigint | number): Address {
-  return PublicKey.findProgramAddressSync([SEEDS.market, creator.toBuffer(), u64Le(marketId)], PROGRAM_ID);
+export function marketAddress(creator: PublicKey, marketId: Amount): Address {
+  return PublicKey.findProgramAddressSync([SEEDS.market, creator.toBuffer(), u64Le(marketId, "market id")], PROGRAM_ID);
 }
 
 export function reserveAddress(market: PublicKey, mint: PublicKey): Address {
@@ -39,9 +38,9 @@ export function vaultAddress(reserve: PublicKey): Address {
   return PublicKey.findProgramAddressSync([SEEDS.vault, reserve.toBuffer()], PROGRAM_ID);
 }
 
-export function positionAddress(market: PublicKey, owner: PublicKey, positionId: BN | bigint | number): Address {
+export function positionAddress(market: PublicKey, owner: PublicKey, positionId: Amount): Address {
   return PublicKey.findProgramAddressSync(
-    [SEEDS.position, market.toBuffer(), owner.toBuffer(), u64Le(positionId)],
+    [SEEDS.position, market.toBuffer(), owner.toBuffer(), u64Le(positionId, "position id")],
     PROGRAM_ID,
   );
 }

@@ -4,6 +4,8 @@
 
 import BN from "bn.js";
 
+import type { Reserve } from "./accounts";
+import { programErrors, ProgramErrorInfo } from "./errors";
 import { CODER } from "./program";
 import * as fixed from "./fixed";
 
@@ -48,6 +50,11 @@ export interface OraclePrice {
   publishTime: bigint;
 }
 
+/**
+ * The prices of an update without the program's checks: for display.
+ * Before computing what the program would allow, use `acceptPrice`, which
+ * refuses what the program refuses.
+ */
 export function oraclePrice(update: PriceUpdate): OraclePrice {
   const message = update.priceMessage;
   return {
@@ -61,3 +68,66 @@ export function oraclePrice(update: PriceUpdate): OraclePrice {
 export const collateralPrice = (p: OraclePrice) => fixed.min(p.price, p.emaPrice);
 /** Debt side of a conservative valuation: the higher of spot and EMA. */
 export const debtPrice = (p: OraclePrice) => fixed.max(p.price, p.emaPrice);
+
+/** What a price is read for: each asks for the age the program allows it. */
+export type PriceUse = "calibration" | "lending" | "liquidation";
+
+/** The program's refusal of a price, with its error. */
+export class PriceRefused extends Error {
+  constructor(public readonly error: ProgramErrorInfo) {
+    super(`${error.name}: ${error.message}`);
+  }
+}
+
+const MIN_PYTH_EXPONENT = -18;
+const MAX_PYTH_EXPONENT = 12;
+const MAX_PUBLISH_TIME_SKEW_SECS = 10n;
+const VERIFICATION_FULL = 255;
+
+function refuse(name: string): never {
+  const error = programErrors().find((e) => e.name === name);
+  if (!error) throw new Error(`the IDL has no error ${name}`);
+  throw new PriceRefused(error);
+}
+
+function confidenceWithin(price: bigint, conf: bigint, maxBps: number): boolean {
+  const magnitude = price < 0n ? -price : price;
+  return conf * 10_000n <= magnitude * BigInt(maxBps);
+}
+
+/**
+ * The update's prices as the program accepts them for `reserve` at `now`
+ * (unix seconds), or `PriceRefused` with the error the program would
+ * return: the checks of the oracle adapter (`load_price`: feed, proof,
+ * age for the use, publish time not ahead, positive prices, confidence,
+ * exponent) and that the price is not older than the newest the reserve
+ * accepted.
+ */
+export function acceptPrice(update: PriceUpdate, reserve: Reserve, now: bigint, use: PriceUse): OraclePrice {
+  const message = update.priceMessage;
+  const config = reserve.oracle;
+  if (!Buffer.from(message.feedId).equals(Buffer.from(config.feedId))) refuse("OracleFeedMismatch");
+  const level = update.verificationLevel;
+  const rank = level.full !== undefined ? VERIFICATION_FULL : Math.min(level.partial?.numSignatures ?? 0, VERIFICATION_FULL - 1);
+  if (rank < config.minVerification) refuse("OracleVerificationTooLow");
+  const publishTime = BigInt(message.publishTime.toString());
+  const age = now - publishTime;
+  const maxAge = BigInt(use === "liquidation" ? config.liquidationMaxAgeSecs : config.maxAgeSecs);
+  if (age > maxAge) refuse("OraclePriceStale");
+  if (age < -MAX_PUBLISH_TIME_SKEW_SECS) refuse("OraclePublishTimeInFuture");
+  const price = BigInt(message.price.toString());
+  const emaPrice = BigInt(message.emaPrice.toString());
+  if (price <= 0n || emaPrice <= 0n) refuse("OraclePriceNotPositive");
+  if (
+    !confidenceWithin(price, BigInt(message.conf.toString()), config.maxConfidenceBps) ||
+    !confidenceWithin(emaPrice, BigInt(message.emaConf.toString()), config.maxConfidenceBps)
+  ) {
+    refuse("OracleConfidenceTooWide");
+  }
+  if (message.exponent < MIN_PYTH_EXPONENT || message.exponent > MAX_PYTH_EXPONENT) refuse("OracleExponentOutOfRange");
+  const accepted = oraclePrice(update);
+  // A price below I80F48's resolution would read as zero.
+  if (accepted.price <= 0n || accepted.emaPrice <= 0n) refuse("OracleExponentOutOfRange");
+  if (publishTime < BigInt(reserve.newestPricePublishTime.toString())) refuse("OraclePriceOlderThanAccepted");
+  return accepted;
+}

@@ -57,4 +57,7 @@ test("a transaction's events are read from its inner instructions, this program'
   } as any;
   const names = eventsOfTransaction(tx).map((e) => e.name);
   assert.deepEqual(names, [camelName(scenario.events[0].name), camelName(scenario.events[2].name)]);
+  // A failed transaction's events were rolled back with it.
+  const failed = { ...tx, meta: { ...tx.meta, err: { InstructionError: [0, { Custom: 6000 }] } } };
+  assert.deepEqual(eventsOfTransaction(failed), []);
 });

@@ -5,25 +5,42 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { decodePosition, decodePriceUpdate, decodeReserve, fixed, oraclePrice, positionHealth } from "../src";
+import { acceptPrice, decodePosition, decodePriceUpdate, decodeReserve, fixed, positionHealth } from "../src";
 import { bytes, scenario } from "./scenario";
 
-test("the scenario recorded health with and without debt, healthy and liquidatable", () => {
+test("the scenario recorded health with and without debt, healthy and liquidatable, and the edge cases", () => {
   const expected = scenario.health.map((h) => h.expected);
   assert.ok(expected.some((e) => e.healthFactorBits === null));
   assert.ok(expected.some((e) => e.liquidatable));
   assert.ok(expected.some((e) => e.healthFactorBits !== null && !e.liquidatable));
+  const names = scenario.health.map((h) => h.name);
+  for (const edge of [
+    "above the kink",
+    "borrow cap",
+    "stale 1.5 h",
+    "scarce liquidity",
+    "no debt, never calibrated",
+    "debt worth nothing",
+  ]) {
+    assert.ok(names.includes(edge), edge);
+  }
+  // Debt too small to have a value is infinitely healthy, as on chain.
+  const worthless = scenario.health.find((h) => h.name === "debt worth nothing");
+  assert.equal(worthless?.expected.healthFactorBits, fixed.MAX.toString());
 });
 
 for (const [n, recorded] of scenario.health.entries()) {
-  test(`position health ${n} equals riskctl's`, () => {
+  test(`position health ${n} (${recorded.name}) equals riskctl's`, () => {
+    const now = BigInt(recorded.now);
+    const collateral = decodeReserve(bytes(recorded.collateralReserve));
+    const debt = decodeReserve(bytes(recorded.debtReserve));
     const health = positionHealth(
       decodePosition(bytes(recorded.position)),
-      decodeReserve(bytes(recorded.collateralReserve)),
-      oraclePrice(decodePriceUpdate(bytes(recorded.collateralPrice))),
-      decodeReserve(bytes(recorded.debtReserve)),
-      oraclePrice(decodePriceUpdate(bytes(recorded.debtPrice))),
-      BigInt(recorded.now),
+      collateral,
+      acceptPrice(decodePriceUpdate(bytes(recorded.collateralPrice)), collateral, now, "lending"),
+      debt,
+      acceptPrice(decodePriceUpdate(bytes(recorded.debtPrice)), debt, now, "lending"),
+      now,
     );
     const expected = recorded.expected;
     assert.equal(health.debtOwed.toString(), expected.debtOwed);

@@ -88,6 +88,17 @@ test("every instruction of the IDL was recorded and has a builder", () => {
   assert.deepEqual(Object.keys(BUILDERS).sort(), listed);
 });
 
+test("amounts a u64 cannot hold exactly are refused, not encoded wrongly", () => {
+  const recorded = scenario.instructions.find((i) => i.builder === "borrow");
+  assert.ok(recorded);
+  const p = pricedPosition(recorded.inputs.p);
+  const account = key(recorded.inputs.ownerTokenAccount);
+  for (const bad of [-1n, -1, 1n << 64n, 2 ** 60, 0.5]) {
+    assert.throws(() => ix.borrow(p, account, bad), RangeError, String(bad));
+  }
+  assert.doesNotThrow(() => ix.borrow(p, account, (1n << 64n) - 1n));
+});
+
 for (const [n, recorded] of scenario.instructions.entries()) {
   test(`instruction ${n}, ${recorded.builder}, is built byte for byte as riskctl built it`, async () => {
     const built = await BUILDERS[recorded.builder](recorded.inputs);

@@ -19,6 +19,13 @@ const DERIVE: Record<string, (inputs: Record<string, string>) => [PublicKey, num
   eventAuthority: () => [eventAuthority(), null],
 };
 
+test("a negative or oversized id is refused, not folded onto another address", () => {
+  const creator = PublicKey.unique();
+  assert.throws(() => marketAddress(creator, -1), RangeError);
+  assert.throws(() => marketAddress(creator, 1n << 64n), RangeError);
+  assert.throws(() => positionAddress(creator, creator, -3n), RangeError);
+});
+
 for (const pda of scenario.pdas) {
   test(`the ${pda.kind} address is the program's`, () => {
     const [address, bump] = DERIVE[pda.kind](pda.inputs);

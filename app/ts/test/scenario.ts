@@ -29,6 +29,7 @@ export interface RecordedInstruction {
 }
 
 export interface HealthCase {
+  name: string;
   now: string;
   position: string;
   collateralReserve: string;

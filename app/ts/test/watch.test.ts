@@ -4,9 +4,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { utils } from "@anchor-lang/core";
 import { Connection, PublicKey } from "@solana/web3.js";
 
-import { accountDiscriminator, decodeReserve, PROGRAM_ID, ReserveLine, watchReserves } from "../src";
+import { decodeReserve, PROGRAM_ID, ReserveLine, watchReserves } from "../src";
 import { bytes, scenario } from "./scenario";
 
 const reserves = scenario.accounts.filter((a) => a.type === "Reserve");
@@ -16,13 +17,21 @@ function standIn(now: number): { connection: Connection; filters: unknown[] } {
   const connection = {
     getSlot: async () => 1,
     getBlockTime: async () => now,
-    getProgramAccounts: async (program: PublicKey, config: { filters: unknown[] }) => {
+    // As an RPC node does: every memcmp filter must match.
+    getProgramAccounts: async (program: PublicKey, config: { filters: { memcmp: { offset: number; bytes: string } }[] }) => {
       assert.ok(program.equals(PROGRAM_ID));
       filters.push(...config.filters);
-      return scenario.accounts.map((a) => ({
-        pubkey: new PublicKey(a.address),
-        account: { data: bytes(a.data), owner: PROGRAM_ID, lamports: 1, executable: false },
-      })).filter((a) => a.account.data.subarray(0, 8).equals(accountDiscriminator("reserve")));
+      return scenario.accounts
+        .map((a) => ({
+          pubkey: new PublicKey(a.address),
+          account: { data: bytes(a.data), owner: PROGRAM_ID, lamports: 1, executable: false },
+        }))
+        .filter((a) =>
+          config.filters.every(({ memcmp }) => {
+            const wanted = Buffer.from(utils.bytes.bs58.decode(memcmp.bytes));
+            return a.account.data.subarray(memcmp.offset, memcmp.offset + wanted.length).equals(wanted);
+          }),
+        );
     },
   } as unknown as Connection;
   return { connection, filters };
@@ -54,6 +63,7 @@ test("a stale calibration shows the declining threshold beside the calibrated on
   const printed: ReserveLine[] = [];
   await watchReserves(connection, { polls: 1, market, onLine: (line) => printed.push(line) });
   assert.equal(filters.length, 2, "one market: its key filters too");
+  assert.equal(printed.length, reserves.length, "both reserves are of that market");
   const line = printed.find((l) => l.address.toBase58() === reserves[0].address);
   assert.ok(line);
   assert.equal(line.stale, true);
@@ -62,4 +72,11 @@ test("a stale calibration shows the declining threshold beside the calibrated on
     reserve.calibrated.liquidationThresholdBps - reserve.bounds.maxTightenBpsPerHour,
   );
   assert.equal(line.thresholdBps, declined);
+});
+
+test("another market's reserves are filtered out", async () => {
+  const { connection } = standIn(0);
+  const printed: ReserveLine[] = [];
+  await watchReserves(connection, { polls: 1, market: PublicKey.unique(), onLine: (line) => printed.push(line) });
+  assert.deepEqual(printed, []);
 });

@@ -13,4 +13,6 @@ pub enum ConsumerError {
     InvalidMaxAge,
     #[msg("Reserve does not match the collateral config's reserve")]
     WrongReserve,
+    #[msg("The reserve's account layout version is not the one this consumer reads")]
+    UnsupportedReserveVersion,
 }

@@ -5,6 +5,7 @@ use anchor_lang::prelude::*;
 
 use crate::error::ConsumerError;
 use crate::risk_engine::accounts::Reserve;
+use crate::state::ENGINE_ACCOUNT_VERSION;
 
 /// What a consumer takes from a risk engine reserve.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,11 +27,15 @@ pub struct ThresholdQuote {
 }
 
 /// The reserve's threshold at `now`, if a careful consumer may act on it:
-/// calibrated at least once, not stale by the engine's own rule (after
+/// of the layout this consumer reads, calibrated at least once, not stale by the engine's own rule (after
 /// `stale_from_ts` the engine lets the threshold in use decline toward
 /// its minimum; a consumer copying the stored value would miss that), and
 /// calibrated within `max_age_secs`.
 pub fn fresh_quote(reserve: &Reserve, now: i64, max_age_secs: u32) -> Result<ThresholdQuote> {
+    require!(
+        reserve.version == ENGINE_ACCOUNT_VERSION,
+        ConsumerError::UnsupportedReserveVersion
+    );
     let calibrated = &reserve.calibrated;
     require!(
         calibrated.last_calibration_ts != 0,

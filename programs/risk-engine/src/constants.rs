@@ -4,7 +4,8 @@
 
 use anchor_lang::prelude::constant;
 
-/// Seed of the `Market` PDA: `["market", authority, market_id as le bytes]`.
+/// Seed of the `Market` PDA: `["market", creator, market_id as le bytes]` (the
+/// creator is the first authority; the address stays when authority moves).
 #[constant]
 pub const MARKET_SEED: &[u8] = b"market";
 /// Seed of the `Reserve` PDA: `["reserve", market, mint]`.

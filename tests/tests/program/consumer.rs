@@ -39,8 +39,13 @@ async fn calibrate(f: &mut TestFixture, asset: &ReserveFixture, hours: u32) -> R
     f.reserve_state(asset.reserve).await
 }
 
+/// The config user 0 (the consumer's admin in these tests) keeps for `asset`.
 async fn collateral_state(f: &mut TestFixture, asset: &ReserveFixture) -> CollateralConfig {
-    let address = consumer::collateral_address(&asset.reserve);
+    let admin = f.users[0].keypair.pubkey();
+    config_at(f, consumer::collateral_address(&admin, &asset.reserve)).await
+}
+
+async fn config_at(f: &mut TestFixture, address: Pubkey) -> CollateralConfig {
     let data = f.raw(address).await.expect("collateral config exists");
     CollateralConfig::try_deserialize(&mut data.as_slice()).expect("a collateral config")
 }
@@ -51,7 +56,7 @@ async fn init_collateral(f: &mut TestFixture, asset: &ReserveFixture, max_age_se
     let admin = f.users[0].keypair.insecure_clone();
     let ix = consumer::init_collateral(admin.pubkey(), asset.reserve, max_age_secs);
     f.send(&[ix], &[&admin]).await.expect("init_collateral");
-    consumer::collateral_address(&asset.reserve)
+    consumer::collateral_address(&admin.pubkey(), &asset.reserve)
 }
 
 /// Both ways in refuse with `expected`: `read_threshold` (with
@@ -297,7 +302,7 @@ async fn a_reserve_look_alike_of_another_program_is_refused() {
         &[consumer::init_collateral(admin.pubkey(), forged, 3_600)],
         &[&admin],
         AnchorError::AccountOwnedByWrongProgram,
-        &[consumer::collateral_address(&forged)],
+        &[consumer::collateral_address(&admin.pubkey(), &forged)],
     )
     .await;
 
@@ -311,6 +316,13 @@ async fn a_reserve_look_alike_of_another_program_is_refused() {
         &[],
         AnchorError::AccountDiscriminatorMismatch,
         &[],
+    )
+    .await;
+    f.assert_rejected(
+        &[consumer::init_collateral(admin.pubkey(), f.market, 3_600)],
+        &[&admin],
+        AnchorError::AccountDiscriminatorMismatch,
+        &[consumer::collateral_address(&admin.pubkey(), &f.market)],
     )
     .await;
 }
@@ -330,20 +342,119 @@ async fn a_collateral_config_takes_only_its_own_reserve() {
         &[collateral],
     )
     .await;
-    // And a second config for the same reserve cannot replace the first.
-    let intruder = f.users[1].keypair.insecure_clone();
-    let result = f
-        .send(
-            &[consumer::init_collateral(
-                intruder.pubkey(),
-                spl.reserve,
-                60,
-            )],
-            &[&intruder],
-        )
-        .await;
-    assert!(result.is_err(), "the config's address is taken");
-    assert_eq!(collateral_state(&mut f, &spl).await.admin, admin.pubkey());
+    let admin_collateral = collateral_state(&mut f, &spl).await;
+    assert_eq!(admin_collateral.admin, admin.pubkey());
+}
+
+/// Nobody takes a protocol's config by creating it first: a stranger's
+/// config for the same reserve lives at its own address, and the admin's
+/// is created, synced and kept apart from it.
+#[tokio::test]
+async fn a_stranger_cannot_take_a_protocol_s_config() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    calibrate(&mut f, &asset, 2).await;
+    let stranger = f.users[2].keypair.insecure_clone();
+    let ix = consumer::init_collateral(stranger.pubkey(), asset.reserve, 7 * 86_400);
+    f.send(&[ix], &[&stranger])
+        .await
+        .expect("a config of one's own");
+    let stranger_config = consumer::collateral_address(&stranger.pubkey(), &asset.reserve);
+    let collateral = init_collateral(&mut f, &asset, 600).await;
+    assert_ne!(collateral, stranger_config);
+    let config = collateral_state(&mut f, &asset).await;
+    assert_eq!(config.admin, f.users[0].keypair.pubkey());
+    assert_eq!(config.max_age_secs, 600);
+    assert_eq!(
+        config_at(&mut f, stranger_config).await.max_age_secs,
+        7 * 86_400
+    );
+    // The stranger cannot create a config under the admin's key.
+    let mut ix = consumer::init_collateral(stranger.pubkey(), asset.reserve, 60);
+    ix.accounts[2].pubkey = collateral;
+    let result = f.send(&[ix], &[&stranger]).await;
+    assert_eq!(
+        risk_engine_tests::error_code(&result),
+        Some(AnchorError::ConstraintSeeds.into()),
+        "{result:?}"
+    );
+    assert_eq!(collateral_state(&mut f, &asset).await.max_age_secs, 600);
+}
+
+/// A synced threshold stops being usable for new borrowing once the
+/// engine calls its calibration stale, while the engine's own threshold in
+/// use declines: the protocol does not lend against the old, higher value.
+#[tokio::test]
+async fn a_synced_threshold_is_not_usable_once_its_calibration_is_stale() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    let engine = calibrate(&mut f, &asset, 6).await;
+    let collateral = init_collateral(&mut f, &asset, 7 * 86_400).await;
+    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
+        .await
+        .expect("sync");
+    let config = collateral_state(&mut f, &asset).await;
+    assert_eq!(config.stale_from_ts, engine.stale_from_ts);
+    assert_eq!(
+        config.usable_threshold_bps(engine.stale_from_ts),
+        Some(engine.calibrated.liquidation_threshold_bps)
+    );
+    f.set_clock(engine.stale_from_ts + 48 * HOUR).await;
+    let now = f.now().await;
+    let in_use = risk_engine::calibration::effective_threshold_bps(
+        &f.reserve_state(asset.reserve).await,
+        now,
+    );
+    assert!(in_use < config.liquidation_threshold_bps);
+    assert_eq!(config.usable_threshold_bps(now), None);
+    // A sync cannot carry the stale value over either.
+    f.assert_rejected(
+        &[consumer::sync_threshold(collateral, asset.reserve)],
+        &[],
+        ConsumerError::CalibrationStale,
+        &[collateral],
+    )
+    .await;
+}
+
+/// A reserve of another layout version (written here under the engine's
+/// ownership, as an upgraded engine would) is refused, not misread.
+#[tokio::test]
+async fn a_reserve_of_another_layout_version_is_refused() {
+    let mut f = fixture().await;
+    let asset = f.spl;
+    calibrate(&mut f, &asset, 2).await;
+    let mut data = f.raw(asset.reserve).await.expect("reserve");
+    let version_at = 8 + std::mem::offset_of!(Reserve, version);
+    data[version_at] = 2;
+    let account = f
+        .context
+        .banks_client
+        .get_account(asset.reserve)
+        .await
+        .unwrap()
+        .unwrap();
+    f.context
+        .set_account(&asset.reserve, &Account { data, ..account }.into());
+    let admin = f.users[0].keypair.insecure_clone();
+    f.assert_rejected(
+        &[consumer::read_threshold(asset.reserve, 3_600)],
+        &[],
+        ConsumerError::UnsupportedReserveVersion,
+        &[],
+    )
+    .await;
+    f.assert_rejected(
+        &[consumer::init_collateral(
+            admin.pubkey(),
+            asset.reserve,
+            3_600,
+        )],
+        &[&admin],
+        ConsumerError::UnsupportedReserveVersion,
+        &[],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -351,7 +462,7 @@ async fn a_maximum_age_out_of_range_is_refused() {
     let mut f = fixture().await;
     let asset = f.spl;
     let admin = f.users[0].keypair.insecure_clone();
-    let collateral = consumer::collateral_address(&asset.reserve);
+    let collateral = consumer::collateral_address(&admin.pubkey(), &asset.reserve);
     for max_age_secs in [0, 7 * 86_400 + 1, u32::MAX] {
         f.assert_rejected(
             &[consumer::init_collateral(

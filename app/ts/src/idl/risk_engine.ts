@@ -4655,7 +4655,8 @@ export type RiskEngine = {
     {
       "name": "marketSeed",
       "docs": [
-        "Seed of the `Market` PDA: `[\"market\", authority, market_id as le bytes]`."
+        "Seed of the `Market` PDA: `[\"market\", creator, market_id as le bytes]` (the",
+        "creator is the first authority; the address stays when authority moves)."
       ],
       "type": "bytes",
       "value": "[109, 97, 114, 107, 101, 116]"

@@ -2,21 +2,22 @@ use anchor_lang::prelude::*;
 
 use crate::error::ConsumerError;
 use crate::risk_engine::accounts::Reserve;
-use crate::state::{CollateralConfig, COLLATERAL_SEED, MAX_AGE_SECS_LIMIT};
+use crate::state::{CollateralConfig, COLLATERAL_SEED, ENGINE_ACCOUNT_VERSION, MAX_AGE_SECS_LIMIT};
 
 #[derive(Accounts)]
 pub struct InitCollateral<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
     /// The risk engine reserve this collateral follows; checked as in
-    /// `read_threshold`. Whether its market is one to trust is the admin's
-    /// decision, made here once.
+    /// `read_threshold`. Anyone can create a market on the engine: whether
+    /// this reserve's market is one to trust is the admin's decision, made
+    /// here once (its market is recorded in the config).
     pub risk_reserve: AccountLoader<'info, Reserve>,
     #[account(
         init,
         payer = admin,
         space = 8 + CollateralConfig::INIT_SPACE,
-        seeds = [COLLATERAL_SEED, risk_reserve.key().as_ref()],
+        seeds = [COLLATERAL_SEED, admin.key().as_ref(), risk_reserve.key().as_ref()],
         bump,
     )]
     pub collateral: Account<'info, CollateralConfig>,
@@ -30,6 +31,10 @@ impl InitCollateral<'_> {
             ConsumerError::InvalidMaxAge
         );
         let reserve = ctx.accounts.risk_reserve.load()?;
+        require!(
+            reserve.version == ENGINE_ACCOUNT_VERSION,
+            ConsumerError::UnsupportedReserveVersion
+        );
         ctx.accounts.collateral.set_inner(CollateralConfig {
             admin: ctx.accounts.admin.key(),
             risk_reserve: ctx.accounts.risk_reserve.key(),
@@ -40,6 +45,7 @@ impl InitCollateral<'_> {
             max_ltv_bps: 0,
             liquidation_bonus_bps: 0,
             calibrated_at_ts: 0,
+            stale_from_ts: 0,
             synced_at_ts: 0,
             bump: ctx.bumps.collateral,
         });

@@ -4,16 +4,13 @@ use crate::error::ConsumerError;
 use crate::events::ThresholdSynced;
 use crate::quote::fresh_quote;
 use crate::risk_engine::accounts::Reserve;
-use crate::state::{CollateralConfig, COLLATERAL_SEED};
+use crate::state::CollateralConfig;
 
 #[derive(Accounts)]
 pub struct SyncThreshold<'info> {
-    #[account(
-        mut,
-        seeds = [COLLATERAL_SEED, collateral.risk_reserve.as_ref()],
-        bump = collateral.bump,
-        has_one = risk_reserve @ ConsumerError::WrongReserve,
-    )]
+    /// Owner and discriminator checked by `Account`: only this program
+    /// writes configs, and only at their address.
+    #[account(mut, has_one = risk_reserve @ ConsumerError::WrongReserve)]
     pub collateral: Account<'info, CollateralConfig>,
     pub risk_reserve: AccountLoader<'info, Reserve>,
 }
@@ -31,6 +28,7 @@ impl SyncThreshold<'_> {
         collateral.max_ltv_bps = quote.max_ltv_bps;
         collateral.liquidation_bonus_bps = quote.liquidation_bonus_bps;
         collateral.calibrated_at_ts = quote.calibrated_at_ts;
+        collateral.stale_from_ts = quote.stale_from_ts;
         collateral.synced_at_ts = now;
         emit!(ThresholdSynced {
             collateral: collateral.key(),
