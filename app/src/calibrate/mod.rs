@@ -21,6 +21,7 @@ use risk_engine::math::threshold::ThresholdLimits;
 pub mod grid;
 pub mod report;
 pub mod stress;
+pub mod tails;
 pub mod walk_forward;
 
 pub use grid::{Candidate, Grid};

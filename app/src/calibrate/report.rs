@@ -3,13 +3,43 @@
 use std::path::Path;
 
 use super::stress::StressReport;
+use super::tails::MeasuredTails;
 use super::walk_forward::{OutOfSample, StaticRun};
 use super::{Recommendation, Scored};
 use crate::backtest::Run;
-use crate::config::units::{fmt_bps, fmt_usd};
+use crate::config::units::{fmt_bps, fmt_secs, fmt_usd};
 use crate::report::chart::HeatMap;
 use crate::report::html::HtmlReport;
 use crate::table::Table;
+
+/// What training showed of each volatility model's tails.
+pub fn tails_table(measured: &[MeasuredTails]) -> String {
+    let mut table = Table::new(&[
+        "half-lives",
+        "horizon",
+        "windows",
+        "z at confidence",
+        "worst loss over one window",
+    ]);
+    for m in measured {
+        table.row(vec![
+            format!(
+                "{} / {}",
+                fmt_secs(m.fast_half_life_secs.into()),
+                fmt_secs(m.slow_half_life_secs.into())
+            ),
+            fmt_secs(m.horizon_secs.into()),
+            m.tails.windows.to_string(),
+            format!(
+                "{:.3} at {:.2} %",
+                f64::from(m.tails.z_milli) / 1_000.0,
+                m.tails.confidence * 100.0
+            ),
+            format!("{:.2} %", m.tails.worst_loss * 100.0),
+        ]);
+    }
+    table.render()
+}
 
 pub fn top_table(ranked: &[Scored], count: usize) -> String {
     let mut table = Table::new(&[
@@ -127,6 +157,8 @@ pub struct CalibrateOutput<'a> {
     pub window_days: f64,
     /// With --train-until: the recommended set judged after the date.
     pub out_of_sample: Option<&'a OutOfSampleReport>,
+    /// With --tail-confidence or --jump-floor: what training showed.
+    pub tails: &'a [MeasuredTails],
 }
 
 /// The walk-forward judgement of a recommendation.
@@ -192,6 +224,19 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
             report.paragraph(line);
         }
     }
+    if !output.tails.is_empty() {
+        report.heading("Tails measured in training");
+        report.paragraph("For each volatility model: the standardised worst loss over a horizon window (the loss over the sigma the program predicted at the window's start) at the confidence asked for, the z the candidates use; and the largest loss over one window, from which the jump floor caps lt_max.");
+        let rows: Vec<Vec<String>> = tails_table(output.tails)
+            .lines()
+            .skip(2)
+            .map(|line| vec![line.to_string()])
+            .collect();
+        report.table(
+            &["half-lives, horizon, windows, z at confidence, worst loss"],
+            &rows,
+        );
+    }
     report.svg(heat_map(output.ranked, output.recommendation.map(|r| &r.best)).to_svg());
     let rows: Vec<Vec<String>> = top_table(output.ranked, 20)
         .lines()
@@ -243,6 +288,7 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
     report.write_to(html_path)?;
     let json_path = html_path.with_extension("json");
     let json = serde_json::json!({
+        "tails": output.tails,
         "recommendation": output.recommendation,
         "candidates": output.ranked,
         "stress": output.stress,

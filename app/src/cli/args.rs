@@ -219,6 +219,16 @@ pub struct CalibrateArgs {
     /// Values to sweep, comma-separated; the asset's own value when absent.
     #[arg(long, default_value = "2.326,2.576,3.09")]
     pub z: String,
+    /// Measure `z` on the training history instead of sweeping --z: the
+    /// quantile, at this confidence, of each horizon's worst loss over the
+    /// sigma the program predicted for it (e.g. "99.5%").
+    #[arg(long)]
+    pub tail_confidence: Option<String>,
+    /// Cap each candidate's lt_max at the jump floor: the highest threshold
+    /// that still pays the bonus after the largest loss over one horizon
+    /// seen in training.
+    #[arg(long)]
+    pub jump_floor: bool,
     #[arg(long, default_value = "1d,2d")]
     pub horizon: String,
     #[arg(long)]

@@ -8,7 +8,7 @@ use super::args::{CalibrateArgs, GlobalArgs};
 use super::backtest_cmd::{setup, statics};
 use crate::backtest;
 use crate::calibrate::stress::{self, StressConfig};
-use crate::calibrate::{self, report, walk_forward, Grid, History};
+use crate::calibrate::{self, report, tails, walk_forward, Grid, History};
 use crate::config::units;
 use crate::history::csv;
 use crate::progress::Progress;
@@ -134,11 +134,41 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         }
         None => None,
     };
+    // Tails are measured on the training parts as they were (not on the
+    // rougher copies or folds the selection adds).
+    let training: Vec<History> = match &splits {
+        Some((_, splits)) => splits
+            .iter()
+            .map(|s| History {
+                name: s.name.clone(),
+                path: s.train.clone(),
+            })
+            .collect(),
+        None => histories.clone(),
+    };
     let histories = match &splits {
         Some((_, splits)) => walk_forward::selection_histories(splits, args.folds),
         None => histories,
     };
-    let candidates = grid(args, &setup.collateral)?.candidates(&setup.collateral);
+    let rules = tails::TailRules {
+        confidence: args
+            .tail_confidence
+            .as_deref()
+            .map(|text| {
+                units::percent_to_bps_u16(text)
+                    .map(|bps| f64::from(bps) / 10_000.0)
+                    .map_err(|e| anyhow!("--tail-confidence: {e}"))
+            })
+            .transpose()?,
+        jump_floor: args.jump_floor,
+    };
+    let gridded = grid(args, &setup.collateral)?.candidates(&setup.collateral);
+    let (candidates, measured_tails) = tails::apply(
+        &gridded,
+        &setup.collateral,
+        &calibrate::read_prices(&training, &setup)?,
+        rules,
+    )?;
     if candidates.is_empty() {
         bail!("no valid parameter set in the grid: check that lt_min <= lt_max, LT × (1 + bonus) <= 100 % and the buffer fits");
     }
@@ -205,11 +235,13 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         runs: &runs,
         window_days: setup.window_secs as f64 / 86_400.0,
         out_of_sample: out_of_sample.as_ref(),
+        tails: &measured_tails,
     };
     let json_path = report::write(&output, &args.report)
         .with_context(|| format!("cannot write {}", args.report.display()))?;
     if global.json {
         let json = serde_json::json!({
+            "tails": measured_tails,
             "recommendation": recommendation,
             "stress": stress,
             "out_of_sample": out_of_sample,
@@ -223,6 +255,9 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         histories.len(),
         elapsed.as_secs_f64()
     );
+    if !measured_tails.is_empty() {
+        print!("{}", report::tails_table(&measured_tails));
+    }
     print!("{}", report::top_table(&scored, 10));
     if let Some(recommendation) = &recommendation {
         print!("{}", report::recommendation_text(recommendation));

@@ -398,6 +398,49 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
         json["out_of_sample"]["histories"].as_array().unwrap().len(),
         1
     );
+
+    // Tails measured in training: z at 99 % instead of --z, lt_max capped
+    // at the jump floor.
+    let output = riskctl(&[
+        "calibrate",
+        "--prices",
+        btc,
+        "--tail-confidence",
+        "99%",
+        "--jump-floor",
+        "--horizon",
+        "1d",
+        "--lt-min",
+        "40%",
+        "--train-until",
+        "2019-12-31",
+        "--report",
+        calibrate_report.to_str().unwrap(),
+    ]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        out.contains("z at confidence") && out.contains("at 99.00 %"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(calibrate_report.with_extension("json")).unwrap(),
+    )
+    .unwrap();
+    let tails = &json["tails"][0]["tails"];
+    let z_milli = tails["z_milli"].as_u64().unwrap();
+    assert!((2_000..6_000).contains(&z_milli), "{tails}");
+    let best = &json["recommendation"]["best"]["candidate"];
+    assert_eq!(
+        best["calibration"]["quantile_z_milli"].as_u64(),
+        Some(z_milli)
+    );
+    // The worst daily loss of BTC to 2019 (-48.5 % in 2011) allows at
+    // most (1 - 48.5 %) / 1.05 = 49 % with the 5 % bonus.
+    let worst = tails["worst_loss"].as_f64().unwrap();
+    assert!((0.48..0.49).contains(&worst), "{tails}");
+    let lt_max = best["bounds"]["lt_max_bps"].as_u64().unwrap();
+    assert!(lt_max <= 4_905, "{best}");
     for file in [
         report.clone(),
         report.with_extension("json"),
@@ -452,6 +495,16 @@ fn bad_price_files_are_refused_with_their_line() {
             "90%",
         ],
         "no valid parameter set in the grid",
+    );
+    assert_refused(
+        &[
+            "calibrate",
+            "--prices",
+            "data/prices/btc-usd-daily-2011-2021.csv",
+            "--tail-confidence",
+            "100%",
+        ],
+        "the tail confidence must be in [50 %, 100 %)",
     );
     assert_refused(
         &[
