@@ -3,12 +3,12 @@
 use std::path::Path;
 
 use super::stress::StressReport;
-use super::tails::MeasuredTails;
+use super::tails::{normal_quantile, MeasuredTails, CURVE_CONFIDENCES};
 use super::walk_forward::{OutOfSample, StaticRun};
 use super::{Recommendation, Scored};
 use crate::backtest::Run;
 use crate::config::units::{fmt_bps, fmt_secs, fmt_usd};
-use crate::report::chart::HeatMap;
+use crate::report::chart::{HeatMap, LineChart, Series, XAxis};
 use crate::report::html::HtmlReport;
 use crate::table::Table;
 
@@ -39,6 +39,42 @@ pub fn tails_table(measured: &[MeasuredTails]) -> String {
         ]);
     }
     table.render()
+}
+
+/// Each model's standardised loss against the Gaussian quantile, by
+/// confidence: a curve above the Gaussian one is a fat tail.
+fn tail_chart(measured: &[MeasuredTails]) -> LineChart {
+    let percent = |p: f64| p * 100.0;
+    let mut chart = LineChart::new(
+        "Tail of standardised losses in training",
+        XAxis::Number {
+            unit: "confidence (%)".into(),
+        },
+        "z (sigmas over the window)",
+    )
+    .with_series(Series::line(
+        "Gaussian",
+        CURVE_CONFIDENCES
+            .iter()
+            .map(|&p| (percent(p), normal_quantile(p)))
+            .collect(),
+    ));
+    for m in measured {
+        chart = chart.with_series(Series::line(
+            format!(
+                "{} / {}, T {}",
+                fmt_secs(m.fast_half_life_secs.into()),
+                fmt_secs(m.slow_half_life_secs.into()),
+                fmt_secs(m.horizon_secs.into())
+            ),
+            CURVE_CONFIDENCES
+                .iter()
+                .zip(m.tails.curve)
+                .map(|(&p, z)| (percent(p), z))
+                .collect(),
+        ));
+    }
+    chart
 }
 
 pub fn top_table(ranked: &[Scored], count: usize) -> String {
@@ -236,6 +272,7 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
             &["half-lives, horizon, windows, z at confidence, worst loss"],
             &rows,
         );
+        report.svg(tail_chart(output.tails).to_svg());
     }
     report.svg(heat_map(output.ranked, output.recommendation.map(|r| &r.best)).to_svg());
     let rows: Vec<Vec<String>> = top_table(output.ranked, 20)

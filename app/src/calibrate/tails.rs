@@ -43,7 +43,13 @@ pub struct Tails {
     pub confidence: f64,
     /// The largest loss over one window, a fraction of the price.
     pub worst_loss: f64,
+    /// The standardised loss at each of `CURVE_CONFIDENCES`, for the
+    /// report's comparison with a Gaussian tail.
+    pub curve: [f64; CURVE_CONFIDENCES.len()],
 }
+
+/// Confidences at which the report draws the tail against a Gaussian one.
+pub const CURVE_CONFIDENCES: [f64; 6] = [0.90, 0.95, 0.975, 0.99, 0.995, 0.999];
 
 /// One tick's window: its worst loss and the predicted `sigma × sqrt(window)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -152,12 +158,66 @@ pub fn measure(
     if !z.is_finite() {
         bail!("a window lost value where the estimate predicted no volatility at all");
     }
+    let mut curve = [0.0; CURVE_CONFIDENCES.len()];
+    for (point, level) in curve.iter_mut().zip(CURVE_CONFIDENCES) {
+        *point = quantile(&mut standardised, level)?;
+    }
     Ok(Tails {
         windows: losses.len(),
         z_milli: (z * 1_000.0).ceil().max(1.0) as u32,
         confidence,
         worst_loss,
+        curve,
     })
+}
+
+/// The Gaussian quantile at `p` (Acklam's rational approximation, relative
+/// error under 1.2e-9): the `z` a thin-tailed model would use, for the
+/// report's comparison only.
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
 }
 
 /// The highest threshold (bps) at which a position on it still pays the
@@ -288,6 +348,23 @@ mod tests {
         assert_eq!(quantile(&mut values, 0.995).unwrap(), 9.0);
         assert!(quantile(&mut [], 0.99).is_err());
         assert!(quantile(&mut [1.0], 1.0).is_err());
+    }
+
+    #[test]
+    fn the_gaussian_quantiles_are_the_textbook_ones() {
+        for (p, z) in [
+            (0.5, 0.0),
+            (0.99, 2.326_348),
+            (0.995, 2.575_829),
+            (0.999, 3.090_232),
+        ] {
+            assert!(
+                (normal_quantile(p) - z).abs() < 1e-5,
+                "{p}: {}",
+                normal_quantile(p)
+            );
+        }
+        assert!((normal_quantile(0.01) + 2.326_348).abs() < 1e-5);
     }
 
     #[test]

@@ -441,6 +441,11 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
     assert!((0.48..0.49).contains(&worst), "{tails}");
     let lt_max = best["bounds"]["lt_max_bps"].as_u64().unwrap();
     assert!(lt_max <= 4_905, "{best}");
+    let html = std::fs::read_to_string(&calibrate_report).unwrap();
+    assert!(
+        html.contains("Tail of standardised losses in training"),
+        "the tail against a Gaussian one, as a chart"
+    );
     for file in [
         report.clone(),
         report.with_extension("json"),
