@@ -226,17 +226,11 @@ impl ThresholdPath {
         calibrated.fast_variance_per_year = shared.fast[index].into();
         calibrated.slow_variance_per_year = shared.slow[index].into();
         // The last tick that stored a price, and the last that calibrated.
-        let stored = (0..=index)
-            .rev()
-            .find(|&i| prices.counted[i] != Counted::Skipped);
-        if let Some(stored) = stored {
+        if let Some(stored) = prices.last_stored(index) {
             calibrated.last_price = prices.prices[stored].price.into();
             calibrated.last_publish_time = prices.prices[stored].publish_time;
         }
-        let calibrated_at = (0..=index)
-            .rev()
-            .find(|&i| prices.counted[i] == Counted::Calibrated);
-        if let Some(at) = calibrated_at {
+        if let Some(at) = prices.last_calibrated(index) {
             calibrated.last_calibration_ts = prices.times[at];
             let max_age = i64::from(reserve.calibration.calibration_max_age_secs);
             reserve.stale_from_ts = prices.times[at] + max_age;

@@ -42,9 +42,21 @@ pub struct PricePath {
     pub gaps_secs: Vec<u64>,
     /// Ticks that are not `Calibrated`, ascending.
     uncounted: Vec<usize>,
+    /// For each tick, the last tick up to it that stored a price and the
+    /// last that calibrated (`NONE` before the first): a path walked inside
+    /// its bars has many ticks between those, and a run asks at each.
+    last_stored: Vec<u32>,
+    last_calibrated: Vec<u32>,
     /// The variance estimates of the reserve as listed, before any tick.
     pub listed_fast: I80F48,
     pub listed_slow: I80F48,
+}
+
+/// No such tick yet.
+const NONE: u32 = u32::MAX;
+
+fn some_index(index: u32) -> Option<usize> {
+    (index != NONE).then_some(index as usize)
 }
 
 fn program(error: anchor_lang::error::Error) -> anyhow::Error {
@@ -104,6 +116,21 @@ impl PricePath {
         let uncounted = (0..counted.len())
             .filter(|&i| counted[i] != Counted::Calibrated)
             .collect();
+        let last_where = |wanted: &dyn Fn(Counted) -> bool| -> Vec<u32> {
+            let mut last = NONE;
+            counted
+                .iter()
+                .enumerate()
+                .map(|(index, &how)| {
+                    if wanted(how) {
+                        last = u32::try_from(index).expect("a path of fewer than 2^32 ticks");
+                    }
+                    last
+                })
+                .collect()
+        };
+        let last_stored = last_where(&|how| how != Counted::Skipped);
+        let last_calibrated = last_where(&|how| how == Counted::Calibrated);
         Ok(Self {
             times: path.iter().map(|t| t.time).collect(),
             spot: RangeIndex::new(prices.iter().map(|p| p.price.to_num::<f64>()).collect()),
@@ -112,6 +139,8 @@ impl PricePath {
             returns,
             gaps_secs,
             uncounted,
+            last_stored,
+            last_calibrated,
             listed_fast: listed.calibrated.fast_variance_per_year.into(),
             listed_slow: listed.calibrated.slow_variance_per_year.into(),
         })
@@ -123,6 +152,16 @@ impl PricePath {
 
     pub fn is_empty(&self) -> bool {
         self.times.is_empty()
+    }
+
+    /// The last tick at or before `index` that stored a price.
+    pub fn last_stored(&self, index: usize) -> Option<usize> {
+        some_index(self.last_stored[index])
+    }
+
+    /// The last tick at or before `index` that calibrated.
+    pub fn last_calibrated(&self, index: usize) -> Option<usize> {
+        some_index(self.last_calibrated[index])
     }
 
     /// The first tick at or after `from` that is not calibrated, or the
