@@ -14,6 +14,7 @@ mod riskctl {
     mod deploy;
     mod gov;
     mod idl;
+    mod intrabar;
     mod keeper;
     mod liquidator;
     mod multisig;

@@ -32,6 +32,10 @@ pub struct Setup {
     pub book: BookConfig,
     /// Rolling window of the tail-loss percentiles.
     pub window_secs: i64,
+    /// Kept steps (for charts and JSON) at most this often, besides every
+    /// step where the book acted; 0 keeps them all. A path walked inside
+    /// its bars has far more ticks than a chart has points.
+    pub record_every_secs: i64,
 }
 
 impl Setup {
@@ -67,6 +71,7 @@ impl Setup {
             rules: deployment.liquidation,
             book,
             window_secs,
+            record_every_secs: 0,
         })
     }
 }
@@ -119,18 +124,42 @@ pub fn collateral_spec(setup: &Setup, threshold: Threshold) -> Result<ReserveSpe
 /// closes) is not an outage, so the calibration must not go stale between
 /// ticks. `calibration_max_age` is raised to the history's largest gap, at
 /// most the program's limit, which the program's own `validate()` accepts.
+/// The gap that counts is between prices the calibration takes (on its
+/// sample grid): a path walked inside its bars has ticks between them that
+/// only move the price.
 fn without_outages(mut spec: ReserveSpec, path: &[Tick]) -> ReserveSpec {
     let largest_gap = path
         .windows(2)
         .map(|pair| pair[1].time - pair[0].time)
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .max(largest_sample_gap(&spec, path));
     let gap_secs = u32::try_from(largest_gap)
         .unwrap_or(u32::MAX)
         .min(risk_engine::constants::MAX_STALENESS_SECS);
     let calibration = &mut spec.calibration;
     calibration.calibration_max_age_secs = calibration.calibration_max_age_secs.max(gap_secs);
     spec
+}
+
+/// The longest time between two prices the program would count as samples
+/// (the first price in the window at the start of a slot not sampled yet).
+fn largest_sample_gap(spec: &ReserveSpec, path: &[Tick]) -> i64 {
+    let interval = i64::from(spec.calibration.sample_interval_secs.max(1));
+    let window = i64::from(spec.calibration.sample_window_secs());
+    let mut last: Option<i64> = None;
+    let mut largest = 0;
+    for tick in path {
+        let slot_start = tick.time - tick.time.rem_euclid(interval);
+        let counted = tick.time - slot_start <= window && last.is_none_or(|last| slot_start > last);
+        if counted {
+            if let Some(last) = last {
+                largest = largest.max(tick.time - last);
+            }
+            last = Some(tick.time);
+        }
+    }
+    largest
 }
 
 /// The debt price at `time`: the last one at or before it, else the first.
@@ -217,7 +246,7 @@ fn run_inner(
     // debt path moves the book at every tick.
     let by_events = traced.is_some() && debt_path.is_none();
     let mut book = book::Book::new(setup.book.clone(), setup.rules);
-    let mut steps = Vec::with_capacity(if keep_steps { path.len() } else { 0 });
+    let mut steps = StepRecord::new(keep_steps, path.len(), setup.record_every_secs);
     let (lt_min_bps, lt_max_bps) = (spec.bounds.lt_min_bps, spec.bounds.lt_max_bps);
     let mut accumulator = if by_events {
         metrics::Accumulator::events_only(setup.window_secs)
@@ -273,9 +302,7 @@ fn run_inner(
             borrowed_usd: outcome.borrowed_usd,
         };
         accumulator.push(&step);
-        if keep_steps {
-            steps.push(step);
-        }
+        steps.push(step, index);
         index += 1;
         if let (true, Some((shared, threshold_path))) = (by_events, &traced) {
             let screen = book.screen(&collateral, &debt, &debt_price);
@@ -283,18 +310,25 @@ fn run_inner(
                 let next = threshold_path.next_event(shared, index, until, &screen);
                 accumulator.push_quiet(&shared.prices.times[index..next]);
                 if keep_steps {
-                    steps.extend(quiet_steps(threshold_path, &path[index..next], index, step));
+                    let quiet = quiet_steps(threshold_path, &path[index..next], index, step);
+                    for (offset, quiet_step) in quiet.enumerate() {
+                        steps.push(quiet_step, index + offset);
+                    }
                 }
                 index = next;
             }
         }
     }
+    let (mut steps, tick_of_step) = (steps.steps, steps.ticks);
     if let (Some((shared, _)), true) = (&traced, keep_steps) {
         use rayon::prelude::*;
-        steps.par_iter_mut().enumerate().for_each(|(index, step)| {
-            step.sigma_fast_bps_per_year = annualised_sigma_bps(shared.fast[index]);
-            step.sigma_slow_bps_per_year = annualised_sigma_bps(shared.slow[index]);
-        });
+        steps
+            .par_iter_mut()
+            .zip(tick_of_step.par_iter())
+            .for_each(|(step, &index)| {
+                step.sigma_fast_bps_per_year = annualised_sigma_bps(shared.fast[index]);
+                step.sigma_slow_bps_per_year = annualised_sigma_bps(shared.slow[index]);
+            });
     }
     let metrics = match (&traced, by_events) {
         (Some((_, threshold_path)), true) => accumulator.finish_with(threshold_path.weights),
@@ -305,6 +339,43 @@ fn run_inner(
         metrics,
         steps,
     })
+}
+
+/// The steps a run keeps, each with the index of its tick.
+struct StepRecord {
+    keep: bool,
+    every_secs: i64,
+    steps: Vec<Step>,
+    ticks: Vec<usize>,
+}
+
+impl StepRecord {
+    fn new(keep: bool, ticks: usize, every_secs: i64) -> Self {
+        let capacity = if keep && every_secs == 0 { ticks } else { 0 };
+        Self {
+            keep,
+            every_secs,
+            steps: Vec::with_capacity(capacity),
+            ticks: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Keeps `step` unless records are thinned and it is a quiet step too
+    /// soon after the last one kept.
+    fn push(&mut self, step: Step, tick: usize) {
+        if !self.keep {
+            return;
+        }
+        let acted = step.liquidations > 0 || step.borrowed_usd > 0.0 || step.unprofitable > 0;
+        let due = self
+            .steps
+            .last()
+            .is_none_or(|last| step.time - last.time >= self.every_secs);
+        if acted || due {
+            self.steps.push(step);
+            self.ticks.push(tick);
+        }
+    }
 }
 
 /// The steps of `ticks` (from tick `from` on) after `last`, where only the

@@ -207,6 +207,11 @@ pub struct BookArgs {
     /// Rolling window of the tail-loss percentiles.
     #[arg(long, default_value = "30d")]
     pub window: String,
+    /// Replay each OHLC bar's path (open, extremes, close) walked at this
+    /// step, as a keeper watching that often would see it, instead of the
+    /// closes alone; e.g. `1min`.
+    #[arg(long)]
+    pub intrabar: Option<String>,
 }
 
 #[derive(Debug, Args)]

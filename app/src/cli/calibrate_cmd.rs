@@ -10,7 +10,6 @@ use crate::backtest;
 use crate::calibrate::stress::{self, StressConfig};
 use crate::calibrate::{self, report, tails, walk_forward, Grid, History};
 use crate::config::units;
-use crate::history::csv;
 use crate::progress::Progress;
 
 /// A comma-separated list, each value converted; `None` keeps `default`.
@@ -112,16 +111,18 @@ fn correlation(text: &str) -> Result<Vec<Vec<f64>>> {
 }
 
 pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
-    let setup = setup(global, &args.book)?;
+    let mut setup = setup(global, &args.book)?;
     let histories = args
         .prices
         .iter()
         .map(|path| {
+            let read = super::backtest_cmd::collateral_path(path, &args.book, &setup)?;
+            setup.record_every_secs = setup.record_every_secs.max(read.record_every_secs);
             Ok(History {
                 name: path
                     .file_stem()
                     .map_or("history".into(), |s| s.to_string_lossy().into_owned()),
-                path: csv::read(path)?,
+                path: read.ticks,
             })
         })
         .collect::<Result<Vec<_>>>()?;

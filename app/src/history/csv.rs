@@ -1,36 +1,66 @@
 //! Price history CSV: `unix_timestamp,price` or OHLCV
-//! (`unix_timestamp,open,high,low,close,volume`, the close is used), with a
-//! header line, any interval. Every problem is reported with its line.
+//! (`unix_timestamp,open,high,low,close,volume`), with a header line, any
+//! interval. `read` gives each row's close; `read_bars` each row's bar (a
+//! `price` row is a bar that never moved). Every problem is reported with
+//! its line.
 
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
+use super::bars::Bar;
 use super::Tick;
 
-/// Where the price sits in a row of a known header.
-fn price_column(header: &[&str]) -> Option<usize> {
+/// Where the prices sit in a row of a known header.
+fn price_columns(header: &[&str]) -> Option<Columns> {
     match header {
-        ["unix_timestamp", "price"] => Some(1),
-        ["unix_timestamp", "open", "high", "low", "close", "volume"] => Some(4),
+        ["unix_timestamp", "price"] => Some(Columns::Price(1)),
+        ["unix_timestamp", "open", "high", "low", "close", "volume"] => Some(Columns::Ohlc),
         _ => None,
     }
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Columns {
+    /// One price per row, in this column.
+    Price(usize),
+    /// Open, high, low and close in columns 1 to 4.
+    Ohlc,
+}
+
 pub fn read(path: &Path) -> Result<Vec<Tick>> {
+    Ok(closes(read_bars(path)?))
+}
+
+pub fn read_bars(path: &Path) -> Result<Vec<Bar>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read price file {}", path.display()))?;
-    parse(&text).with_context(|| format!("in {}", path.display()))
+    parse_bars(&text).with_context(|| format!("in {}", path.display()))
+}
+
+fn closes(bars: Vec<Bar>) -> Vec<Tick> {
+    bars.into_iter()
+        .map(|bar| Tick {
+            time: bar.time,
+            price: bar.close,
+        })
+        .collect()
 }
 
 /// Bytes per chunk read in parallel.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// Parses and validates: sorted, no duplicate timestamps, positive prices.
+/// Each row's close; see `parse_bars`.
+pub fn parse(text: &str) -> Result<Vec<Tick>> {
+    Ok(closes(parse_bars(text)?))
+}
+
+/// Parses and validates: sorted, no duplicate timestamps, positive prices,
+/// each bar's low at or below its open and close and its high at or above.
 /// Large files are read in chunks in parallel; the first problem by line
 /// is the one reported.
-pub fn parse(text: &str) -> Result<Vec<Tick>> {
+pub fn parse_bars(text: &str) -> Result<Vec<Bar>> {
     let mut lines = text.split_inclusive('\n').enumerate();
     let (header_line, header) = loop {
         match lines.next() {
@@ -40,14 +70,14 @@ pub fn parse(text: &str) -> Result<Vec<Tick>> {
         }
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
-    let Some(price_at) = price_column(&columns) else {
+    let Some(prices) = price_columns(&columns) else {
         bail!(
             "line {header_line}: unknown columns `{header}`; expected `unix_timestamp,price` or `unix_timestamp,open,high,low,close,volume`"
         );
     };
     let shape = Shape {
         columns: columns.len(),
-        price_at,
+        prices,
     };
     let body_start = text
         .split_inclusive('\n')
@@ -59,31 +89,31 @@ pub fn parse(text: &str) -> Result<Vec<Tick>> {
         .par_iter()
         .map(|(first_line, chunk)| parse_rows(chunk, *first_line, shape))
         .collect();
-    let mut ticks: Vec<Tick> = Vec::new();
+    let mut bars: Vec<Bar> = Vec::new();
     for rows in parsed {
         let rows = rows?;
         if let (Some(last), Some(first), Some(line_number)) =
-            (ticks.last(), rows.ticks.first(), rows.first_line)
+            (bars.last(), rows.bars.first(), rows.first_line)
         {
             in_order(last.time, first.time, line_number)?;
         }
-        ticks.extend(rows.ticks);
+        bars.extend(rows.bars);
     }
-    if ticks.len() < 2 {
+    if bars.len() < 2 {
         bail!("fewer than 2 prices: nothing to replay");
     }
-    Ok(ticks)
+    Ok(bars)
 }
 
 #[derive(Clone, Copy)]
 struct Shape {
     columns: usize,
-    price_at: usize,
+    prices: Columns,
 }
 
 /// The rows of one chunk, and the line of its first row.
 struct Rows {
-    ticks: Vec<Tick>,
+    bars: Vec<Bar>,
     first_line: Option<usize>,
 }
 
@@ -120,7 +150,7 @@ fn in_order(last: i64, time: i64, line_number: usize) -> Result<()> {
 
 fn parse_rows(chunk: &str, first_line: usize, shape: Shape) -> Result<Rows> {
     let mut rows = Rows {
-        ticks: Vec::with_capacity(chunk.len() / 24),
+        bars: Vec::with_capacity(chunk.len() / 24),
         first_line: None,
     };
     for (offset, line) in chunk.lines().enumerate() {
@@ -129,14 +159,12 @@ fn parse_rows(chunk: &str, first_line: usize, shape: Shape) -> Result<Rows> {
         if line.is_empty() {
             continue;
         }
-        let (mut count, mut time_cell, mut price_cell) = (0, "", "");
+        let mut cells = [""; 6];
+        let mut count = 0;
         for (i, cell) in line.split(',').enumerate() {
             count += 1;
-            if i == 0 {
-                time_cell = cell.trim();
-            }
-            if i == shape.price_at {
-                price_cell = cell.trim();
+            if let Some(slot) = cells.get_mut(i) {
+                *slot = cell.trim();
             }
         }
         if count != shape.columns {
@@ -145,22 +173,53 @@ fn parse_rows(chunk: &str, first_line: usize, shape: Shape) -> Result<Rows> {
                 shape.columns
             );
         }
-        let time: i64 = time_cell.parse().with_context(|| {
-            format!("line {line_number}: timestamp `{time_cell}` is not whole unix seconds")
+        let time: i64 = cells[0].parse().with_context(|| {
+            format!(
+                "line {line_number}: timestamp `{}` is not whole unix seconds",
+                cells[0]
+            )
         })?;
-        let price: f64 = price_cell
-            .parse()
-            .with_context(|| format!("line {line_number}: price `{price_cell}` is not a number"))?;
-        if !(price.is_finite() && price > 0.0) {
-            bail!("line {line_number}: price {price} is not positive");
-        }
-        match rows.ticks.last() {
+        let bar = match shape.prices {
+            Columns::Price(at) => {
+                let price = positive_price(cells[at], "price", line_number)?;
+                Bar::flat(time, price)
+            }
+            Columns::Ohlc => {
+                let [open, high, low, close] = [(1, "open"), (2, "high"), (3, "low"), (4, "close")]
+                    .map(|(at, name)| positive_price(cells[at], name, line_number));
+                let bar = Bar {
+                    time,
+                    open: open?,
+                    high: high?,
+                    low: low?,
+                    close: close?,
+                };
+                if bar.low > bar.open.min(bar.close) || bar.high < bar.open.max(bar.close) {
+                    bail!(
+                        "line {line_number}: the low {} and high {} do not hold the open {} and close {}",
+                        bar.low, bar.high, bar.open, bar.close
+                    );
+                }
+                bar
+            }
+        };
+        match rows.bars.last() {
             Some(last) => in_order(last.time, time, line_number)?,
             None => rows.first_line = Some(line_number),
         }
-        rows.ticks.push(Tick { time, price });
+        rows.bars.push(bar);
     }
     Ok(rows)
+}
+
+fn positive_price(cell: &str, name: &str, line_number: usize) -> Result<f64> {
+    let price: f64 = cell
+        .parse()
+        .with_context(|| format!("line {line_number}: {name} `{cell}` is not a number"))?;
+    if !(price.is_finite() && price > 0.0) {
+        bail!("line {line_number}: {name} {price} is not positive");
+    }
+    Ok(price)
 }
 
 /// Writes `unix_timestamp,price` rows, creating the parent folder.
@@ -214,6 +273,34 @@ mod tests {
                 price: 11.0
             }
         );
+    }
+
+    #[test]
+    fn bars_keep_their_extremes_and_must_hold_their_open_and_close() {
+        let bars =
+            parse_bars("unix_timestamp,open,high,low,close,volume\n1,9,11,8,10,5\n2,10,12,9,11,6")
+                .unwrap();
+        assert_eq!(
+            bars[0],
+            Bar {
+                time: 1,
+                open: 9.0,
+                high: 11.0,
+                low: 8.0,
+                close: 10.0
+            }
+        );
+        let flat = parse_bars("unix_timestamp,price\n100,1.5\n160,1.25\n").unwrap();
+        assert_eq!(flat[1], Bar::flat(160, 1.25));
+        let refused = |row: &str| {
+            let text = format!("unix_timestamp,open,high,low,close,volume\n1,9,11,8,10,5\n{row}");
+            format!("{:#}", parse_bars(&text).unwrap_err())
+        };
+        assert!(refused("2,10,12,10.5,11,6")
+            .contains("line 3: the low 10.5 and high 12 do not hold the open 10 and close 11"));
+        assert!(refused("2,10,10.5,9,11,6").contains("line 3: the low 9 and high 10.5"));
+        assert!(refused("2,10,12,0,11,6").contains("line 3: low 0 is not positive"));
+        assert!(refused("2,10,x,9,11,6").contains("line 3: high `x` is not a number"));
     }
 
     #[test]

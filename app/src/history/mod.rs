@@ -1,5 +1,6 @@
 //! Price history: reading it from CSV files, and the built-in scenarios.
 
+pub mod bars;
 pub mod csv;
 pub mod fetch;
 pub mod random;

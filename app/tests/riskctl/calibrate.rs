@@ -189,6 +189,40 @@ fn minute_candidates_that_share_a_reference_trace_give_exactly_their_full_replay
     );
 }
 
+#[test]
+fn walked_bars_swept_give_exactly_their_full_replays() {
+    // BTC's daily bars of February to April 2020 walked every ten minutes:
+    // most ticks only move the price between the samples, and March's
+    // crash liquidates on the way down.
+    let setup = backtest_setup(BookConfig::default());
+    let bars: Vec<_> = csv::read_bars(&repo_file("data/prices/btc-usd-daily-2011-2021.csv"))
+        .unwrap()
+        .into_iter()
+        .filter(|bar| (1_580_515_200..1_588_291_200).contains(&bar.time))
+        .collect();
+    let calibration = &setup.collateral.calibration;
+    let path = riskctl::history::bars::path(
+        &bars,
+        600,
+        i64::from(calibration.sample_interval_secs),
+        i64::from(calibration.sample_window_secs()),
+    );
+    assert_eq!(path.len(), 90 * 145, "the open and 48 points a leg");
+    let history = History {
+        name: "walked".into(),
+        path,
+    };
+    let mut grid = Grid::single(&setup.collateral);
+    grid.quantile_z_milli = vec![2_326, 4_000];
+    grid.lt_min_bps = vec![6_000, 7_500];
+    let candidates = grid.candidates(&setup.collateral);
+    let swept = sweep_matching_full_replays(&history, &setup, &candidates);
+    assert!(
+        swept.iter().all(|s| s.liquidations > 0),
+        "the crash liquidates"
+    );
+}
+
 /// Sweeps `candidates` and checks each against a full replay.
 fn sweep_matching_full_replays(
     history: &History,

@@ -477,6 +477,10 @@ fn bad_price_files_are_refused_with_their_line() {
             "line 3: price -3 is not positive",
         ),
         ("time,close\n10,1\n", "line 1: unknown columns `time,close`"),
+        (
+            "unix_timestamp,open,high,low,close,volume\n10,5,6,4,5,1\n11,5,6,5.5,6,1\n",
+            "line 3: the low 5.5 and high 6 do not hold the open 5 and close 6",
+        ),
     ];
     for (i, (content, expected)) in cases.iter().enumerate() {
         let file = temp(&format!("prices-{i}.csv"));
@@ -501,6 +505,27 @@ fn bad_price_files_are_refused_with_their_line() {
         ],
         "no valid parameter set in the grid",
     );
+    for (step, expected) in [
+        (
+            "12h",
+            "--intrabar 12h: a bar of 1 d must hold at least three steps",
+        ),
+        ("0s", "--intrabar 0s: the step must be at least 1 s"),
+        ("soon", "--intrabar: \"soon\" needs a unit"),
+    ] {
+        for command in ["backtest", "calibrate"] {
+            assert_refused(
+                &[
+                    command,
+                    "--prices",
+                    "data/prices/btc-usd-daily-2011-2021.csv",
+                    "--intrabar",
+                    step,
+                ],
+                expected,
+            );
+        }
+    }
     assert_refused(
         &[
             "calibrate",

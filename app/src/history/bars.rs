@@ -1,0 +1,238 @@
+//! A bar's path inside its interval, for replays that act between bars.
+//!
+//! A daily close-to-close replay lets a keeper act once a day: a crash that
+//! took a day is one step, and any position it crosses is liquidated at the
+//! bottom or not at all. On chain a keeper acts within minutes. `path`
+//! replays each bar in its own time instead: its open at its timestamp, its
+//! two extremes, and its close at its end, the legs between them walked in
+//! steps of `step_secs` (geometric, the bar's only information about how
+//! fast it moved). Which extreme came first is unknown; the usual reading is
+//! taken: a bar that closed up dipped first, one that closed down rallied
+//! first. A jump between one bar's close and the next bar's open stays a
+//! jump.
+//!
+//! Only the open sits on the sample grid. Every other point of the path is
+//! placed just after the grid's window, so the program's volatility counts
+//! one return per bar, as it does on the closes alone: an interpolated leg
+//! has no volatility of its own, and counting it would shrink the estimate.
+
+use super::Tick;
+
+/// One row of an OHLC history: its interval starts at `time`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    pub time: i64,
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+}
+
+impl Bar {
+    /// A bar of a history that has one price per row.
+    pub fn flat(time: i64, price: f64) -> Self {
+        Self {
+            time,
+            open: price,
+            high: price,
+            low: price,
+            close: price,
+        }
+    }
+
+    /// Open, the extreme reached first, the other extreme, close.
+    fn corners(&self) -> [f64; 4] {
+        if self.close >= self.open {
+            [self.open, self.low, self.high, self.close]
+        } else {
+            [self.open, self.high, self.low, self.close]
+        }
+    }
+}
+
+/// The shortest gap between bars: the history's interval (a longer gap is
+/// missing data, not a longer bar).
+pub fn interval_secs(bars: &[Bar]) -> i64 {
+    bars.windows(2)
+        .map(|pair| pair[1].time - pair[0].time)
+        .min()
+        .unwrap_or(0)
+}
+
+/// Each bar's path, walked every `step_secs` (see the module). Slots of
+/// `sample_interval_secs` from the epoch take a sample in their first
+/// `sample_window_secs`; only the opens are left there.
+pub fn path(
+    bars: &[Bar],
+    step_secs: i64,
+    sample_interval_secs: i64,
+    sample_window_secs: i64,
+) -> Vec<Tick> {
+    let interval = interval_secs(bars);
+    assert!(
+        step_secs > 0 && interval > 3 * step_secs.max(sample_window_secs + 1),
+        "a step of {step_secs} s does not fit in bars {interval} s apart"
+    );
+    let off_grid = |time: i64| {
+        let into_slot = time.rem_euclid(sample_interval_secs);
+        if into_slot <= sample_window_secs {
+            time - into_slot + sample_window_secs + 1
+        } else {
+            time
+        }
+    };
+    let per_bar = usize::try_from(interval / step_secs).unwrap_or(0) + 4;
+    let mut ticks = Vec::with_capacity(bars.len() * per_bar);
+    for bar in bars {
+        ticks.push(Tick {
+            time: bar.time,
+            price: bar.open,
+        });
+        // Corners at a third, two thirds and the last second of the bar.
+        let corner_times = [
+            bar.time,
+            off_grid(bar.time + interval / 3),
+            off_grid(bar.time + 2 * interval / 3),
+            off_grid(bar.time + interval - 1),
+        ];
+        let corners = bar.corners();
+        for leg in 0..3 {
+            let (from_time, to_time) = (corner_times[leg], corner_times[leg + 1]);
+            let (from_log, to_log) = (corners[leg].ln(), corners[leg + 1].ln());
+            let mut time = from_time + step_secs;
+            while time < to_time {
+                let at = off_grid(time);
+                if at < to_time && at > ticks.last().map_or(i64::MIN, |t: &Tick| t.time) {
+                    let share = (at - from_time) as f64 / (to_time - from_time) as f64;
+                    ticks.push(Tick {
+                        time: at,
+                        price: (from_log + (to_log - from_log) * share).exp(),
+                    });
+                }
+                time += step_secs;
+            }
+            ticks.push(Tick {
+                time: to_time,
+                price: corners[leg + 1],
+            });
+        }
+    }
+    ticks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(time: i64, open: f64, high: f64, low: f64, close: f64) -> Bar {
+        Bar {
+            time,
+            open,
+            high,
+            low,
+            close,
+        }
+    }
+
+    #[test]
+    fn a_falling_bar_rallies_first_and_its_legs_are_geometric() {
+        // Bars of 90 s, a step of 10 s, a grid of 60 s slots sampled in
+        // their first second.
+        let bars = [
+            bar(0, 100.0, 110.0, 80.0, 90.0),
+            bar(90, 90.0, 90.0, 90.0, 90.0),
+        ];
+        let ticks = path(&bars, 10, 60, 1);
+        let first: Vec<(i64, f64)> = ticks
+            .iter()
+            .take_while(|t| t.time < 90)
+            .map(|t| (t.time, (t.price * 1e6).round() / 1e6))
+            .collect();
+        // Open at 0; high 110 at 30 s (10 and 20 s on the way, 100 ×
+        // 1.1^(1/3) = 103.228012); low 80 at 60 s, which is a slot start,
+        // so it moves to 62 s; close 90 at 89 s.
+        let expected = [
+            (0, 100.0),
+            (10, 103.228012),
+            (20, 106.560224),
+            (30, 110.0),
+            (
+                40,
+                (110.0f64.ln() + (80.0f64 / 110.0).ln() * 10.0 / 32.0).exp(),
+            ),
+            (
+                50,
+                (110.0f64.ln() + (80.0f64 / 110.0).ln() * 20.0 / 32.0).exp(),
+            ),
+            (62, 80.0),
+            (
+                72,
+                (80.0f64.ln() + (90.0f64 / 80.0).ln() * 10.0 / 27.0).exp(),
+            ),
+            (
+                82,
+                (80.0f64.ln() + (90.0f64 / 80.0).ln() * 20.0 / 27.0).exp(),
+            ),
+            (89, 90.0),
+        ];
+        assert_eq!(first.len(), expected.len(), "{first:?}");
+        for ((time, price), (want_time, want_price)) in first.iter().zip(expected) {
+            assert_eq!(*time, want_time);
+            assert!(
+                (price - want_price).abs() < 1e-6,
+                "{time}: {price} vs {want_price}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_rising_bar_dips_first() {
+        let bars = [
+            bar(0, 100.0, 120.0, 95.0, 110.0),
+            bar(300, 110.0, 110.0, 110.0, 110.0),
+        ];
+        let ticks = path(&bars, 50, 60, 1);
+        let at = |time: i64| ticks.iter().find(|t| t.time == time).unwrap().price;
+        assert_eq!(at(0), 100.0);
+        assert_eq!(at(100), 95.0);
+        assert_eq!(at(200), 120.0);
+        assert_eq!(at(299), 110.0);
+        assert_eq!(at(300), 110.0);
+    }
+
+    #[test]
+    fn only_the_opens_are_on_the_sample_grid_and_time_only_moves_forward() {
+        // Daily bars on a 15-minute grid sampled in its first 15 s.
+        let bars: Vec<Bar> = (0..5)
+            .map(|day| {
+                let open = 100.0 + day as f64;
+                bar(day * 86_400, open, open * 1.1, open * 0.8, open * 1.01)
+            })
+            .collect();
+        let ticks = path(&bars, 60, 900, 15);
+        assert!(ticks.windows(2).all(|pair| pair[1].time > pair[0].time));
+        let on_grid: Vec<&Tick> = ticks.iter().filter(|t| t.time % 900 <= 15).collect();
+        assert_eq!(on_grid.len(), 5);
+        for (tick, bar) in on_grid.iter().zip(&bars) {
+            assert_eq!((tick.time, tick.price), (bar.time, bar.open));
+        }
+        // Every extreme is reached, and nothing goes beyond them.
+        for bar in &bars {
+            let inside: Vec<f64> = ticks
+                .iter()
+                .filter(|t| t.time >= bar.time && t.time < bar.time + 86_400)
+                .map(|t| t.price)
+                .collect();
+            let low = inside.iter().copied().fold(f64::MAX, f64::min);
+            let high = inside.iter().copied().fold(f64::MIN, f64::max);
+            assert!((low / bar.low - 1.0).abs() < 1e-12, "{low} vs {}", bar.low);
+            assert!(
+                (high / bar.high - 1.0).abs() < 1e-12,
+                "{high} vs {}",
+                bar.high
+            );
+            // About one tick a minute.
+            assert!((1_400..=1_445).contains(&inside.len()), "{}", inside.len());
+        }
+    }
+}
