@@ -547,3 +547,75 @@ fn bad_price_files_are_refused_with_their_line() {
         "btc-usd-daily-2011-2021: the training date leaves 3789 prices before it and 0 after; each side needs 2",
     );
 }
+
+/// The README's walk-forward row for every crypto history pooled: chosen
+/// on BTC, ETH and DOGE to 2019-12-31 with the tail measured at 99.5 %,
+/// no test part has bad debt; the majors clear both margins, DOGE does not.
+#[test]
+fn pooled_crypto_history_judged_after_2019_is_as_the_readme_says() {
+    let output = riskctl(&[
+        "--json",
+        "calibrate",
+        "--prices",
+        "data/prices/btc-usd-daily-2011-2021.csv",
+        "--prices",
+        "data/prices/eth-usd-daily-to-2021.csv",
+        "--prices",
+        "data/prices/doge-usd-daily-to-2021.csv",
+        "--asset",
+        "SOL",
+        "--train-until",
+        "2019-12-31",
+        "--folds",
+        "3",
+        "--tail-confidence",
+        "99.5%",
+        "--report",
+        temp("pooled.html").to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let chosen = &json["recommendation"]["best"]["candidate"];
+    assert_eq!(
+        (
+            chosen["calibration"]["quantile_z_milli"].as_u64(),
+            chosen["calibration"]["horizon_secs"].as_u64(),
+            chosen["bounds"]["lt_min_bps"].as_u64(),
+        ),
+        (Some(4_147), Some(2 * 86_400), Some(4_000)),
+        "{chosen}"
+    );
+    let histories = json["out_of_sample"]["histories"].as_array().unwrap();
+    let margin = |history: &serde_json::Value, static_run: &str| {
+        let dynamic = history["dynamic"]["avg_max_ltv_bps"].as_f64().unwrap();
+        let other = history[static_run]["metrics"]["avg_max_ltv_bps"]
+            .as_f64()
+            .unwrap();
+        ((dynamic - other) / 100.0 * 100.0).round() / 100.0
+    };
+    let expected = [
+        ("btc-usd-daily-2011-2021", 17.74, 8.74),
+        ("eth-usd-daily-to-2021", 11.62, 6.62),
+        ("doge-usd-daily-to-2021", 7.87, -4.13),
+    ];
+    assert_eq!(histories.len(), expected.len());
+    for (history, (name, vs_a, vs_b)) in histories.iter().zip(expected) {
+        assert_eq!(history["name"], name);
+        // Under 0.001 % of the peak debt: 0.1 bps.
+        let bad_debt_bps = history["dynamic"]["bad_debt_bps_of_peak_debt"]
+            .as_f64()
+            .unwrap();
+        assert!(bad_debt_bps < 0.1, "{name}: {bad_debt_bps} bps");
+        assert_eq!(
+            (
+                margin(history, "safe_in_training"),
+                margin(history, "best_in_hindsight")
+            ),
+            (vs_a, vs_b),
+            "{name}"
+        );
+    }
+    for file in [temp("pooled.html"), temp("pooled.json")] {
+        std::fs::remove_file(file).ok();
+    }
+}
