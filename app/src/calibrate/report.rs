@@ -195,6 +195,9 @@ pub struct CalibrateOutput<'a> {
     pub out_of_sample: Option<&'a OutOfSampleReport>,
     /// With --tail-confidence or --jump-floor: what training showed.
     pub tails: &'a [MeasuredTails],
+    /// What the replays read of each history: its closes, or its bars
+    /// walked (`--intrabar`).
+    pub price_path: &'a str,
 }
 
 /// The walk-forward judgement of a recommendation.
@@ -251,8 +254,9 @@ pub fn out_of_sample_table(report: &OutOfSampleReport) -> String {
 pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std::path::PathBuf> {
     let mut report = HtmlReport::new("riskctl calibrate");
     report.paragraph(&format!(
-        "{} parameter sets swept, each a full backtest with the program's own calibration, lending and liquidation code.",
-        output.ranked.len()
+        "{} parameter sets swept, each a full backtest with the program's own calibration, lending and liquidation code, on {}.",
+        output.ranked.len(),
+        output.price_path
     ));
     if let Some(recommendation) = output.recommendation {
         report.heading("Recommendation");
@@ -325,6 +329,7 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
     report.write_to(html_path)?;
     let json_path = html_path.with_extension("json");
     let json = serde_json::json!({
+        "price_path": output.price_path,
         "tails": output.tails,
         "recommendation": output.recommendation,
         "candidates": output.ranked,

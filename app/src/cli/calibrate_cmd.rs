@@ -229,6 +229,10 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         }
         _ => None,
     };
+    let price_path = match &args.book.intrabar {
+        Some(step) => format!("each bar walked every {step}"),
+        None => "the closes".to_string(),
+    };
     let output = report::CalibrateOutput {
         ranked: &scored,
         recommendation: recommendation.as_ref(),
@@ -237,11 +241,13 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         window_days: setup.window_secs as f64 / 86_400.0,
         out_of_sample: out_of_sample.as_ref(),
         tails: &measured_tails,
+        price_path: &price_path,
     };
     let json_path = report::write(&output, &args.report)
         .with_context(|| format!("cannot write {}", args.report.display()))?;
     if global.json {
         let json = serde_json::json!({
+            "price_path": price_path,
             "tails": measured_tails,
             "recommendation": recommendation,
             "stress": stress,
@@ -251,7 +257,7 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{} candidates × {} histories in {:.1} s",
+        "{} candidates × {} histories in {:.1} s, on {price_path}",
         candidates.len(),
         histories.len(),
         elapsed.as_secs_f64()

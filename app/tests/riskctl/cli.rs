@@ -335,6 +335,7 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
     let out = stdout(&output);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(out.contains("2 candidates × 1 histories"), "{out}");
+    assert!(out.contains(", on the closes"), "{out}");
     assert!(
         out.contains("recommended: z 3.09, T 2 d, half-lives 6 h / 2 w, LT 40.00 %..88.00 %"),
         "{out}"
@@ -575,6 +576,7 @@ fn pooled_crypto_history_judged_after_2019_is_as_the_readme_says() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["price_path"], "the closes");
     let chosen = &json["recommendation"]["best"]["candidate"];
     assert_eq!(
         (
@@ -616,6 +618,59 @@ fn pooled_crypto_history_judged_after_2019_is_as_the_readme_says() {
         );
     }
     for file in [temp("pooled.html"), temp("pooled.json")] {
+        std::fs::remove_file(file).ok();
+    }
+}
+
+#[test]
+fn calibrate_and_backtest_walk_the_bars_when_asked() {
+    let btc = "data/prices/btc-usd-daily-2011-2021.csv";
+    let report = temp("walked.html");
+    let output = riskctl(&[
+        "--json",
+        "calibrate",
+        "--prices",
+        btc,
+        "--intrabar",
+        "1h",
+        "--z",
+        "3.09",
+        "--horizon",
+        "1d",
+        "--lt-min",
+        "75%",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["price_path"], "each bar walked every 1h");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("on each bar walked every 1h."),
+        "the report says so"
+    );
+
+    let output = riskctl(&[
+        "backtest",
+        "--prices",
+        btc,
+        "--intrabar",
+        "1h",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The open and 8 points on each of three 8-hour legs: 25 a day.
+    assert!(
+        stdout(&output).starts_with(&format!(
+            "{} steps of {btc} (each bar walked every 1h) from 2011-08-18 to 2021-12-31",
+            3_789 * 25
+        )),
+        "{}",
+        stdout(&output)
+    );
+    for file in [report.clone(), report.with_extension("json")] {
         std::fs::remove_file(file).ok();
     }
 }
