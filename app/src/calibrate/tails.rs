@@ -244,6 +244,9 @@ pub struct TailRules {
     pub confidence: Option<f64>,
     /// Cap `lt_max` (and `lt_min` with it) at the jump floor.
     pub jump_floor: bool,
+    /// Windows last at least this long, whatever the horizon (a walked
+    /// path's bar interval; 0 on closes, whose gaps already set it).
+    pub min_window_secs: u32,
 }
 
 /// `candidates` with `z` measured and thresholds capped as `rules` ask,
@@ -278,7 +281,12 @@ pub fn apply(
                 fast_half_life_secs: fast,
                 slow_half_life_secs: slow,
                 horizon_secs: horizon,
-                tails: measure(train, (fast, slow), horizon, confidence)?,
+                tails: measure(
+                    train,
+                    (fast, slow),
+                    horizon.max(rules.min_window_secs),
+                    confidence,
+                )?,
             })
         })
         .collect::<Result<_>>()?;

@@ -12,6 +12,8 @@ use crate::calibrate::{self, report, tails, walk_forward, Grid, History};
 use crate::config::units;
 use crate::progress::Progress;
 
+use super::price_path;
+
 /// A comma-separated list, each value converted; `None` keeps `default`.
 fn list<T>(
     flag: &str,
@@ -112,27 +114,52 @@ fn correlation(text: &str) -> Result<Vec<Vec<f64>>> {
 
 pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
     let mut setup = setup(global, &args.book)?;
-    let histories = args
-        .prices
-        .iter()
-        .map(|path| {
-            let read = super::backtest_cmd::collateral_path(path, &args.book, &setup)?;
-            setup.record_every_secs = setup.record_every_secs.max(read.record_every_secs);
-            Ok(History {
-                name: path
-                    .file_stem()
-                    .map_or("history".into(), |s| s.to_string_lossy().into_owned()),
-                path: read.ticks,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    if args.stress && args.book.intrabar.is_some() {
+        // Stress paths resample a path's returns tick by tick; a walked
+        // path's are mostly its legs' even steps, far calmer than its bars.
+        bail!("--stress resamples returns tick by tick and a walked path's are its legs' even steps: run --stress without --intrabar");
+    }
+    let mut reads = Vec::with_capacity(args.prices.len());
+    for path in &args.prices {
+        let read = price_path::read(path, args.book.intrabar.as_deref(), &setup.collateral)?;
+        setup.record_every_secs = setup.record_every_secs.max(read.record_every_secs);
+        reads.push((path, read));
+    }
     // With --train-until, the choice is made on the training parts (and
     // their folds) only; the test parts judge it at the end.
-    let splits = match &args.train_until {
-        Some(day) => {
-            let test_from = super::date(day, "train-until")? + 86_400;
-            Some((test_from, walk_forward::split(&histories, test_from)?))
+    let test_from = match &args.train_until {
+        Some(day) => Some(super::date(day, "train-until")? + 86_400),
+        None => None,
+    };
+    if let Some(test_from) = test_from {
+        for (path, read) in &reads {
+            if let Some((start, end)) = read.bar_cut_at(test_from) {
+                bail!(
+                    "--train-until {}: {}'s bar from {} to {} straddles the date, and walked in training it would show its extremes; choose a date on a bar boundary",
+                    args.train_until.as_deref().unwrap_or_default(),
+                    path.display(),
+                    crate::report::chart::format_utc_minute(start),
+                    crate::report::chart::format_utc_minute(end)
+                );
+            }
         }
+    }
+    let bar_interval_secs = reads
+        .iter()
+        .map(|(_, read)| read.bar_interval_secs)
+        .max()
+        .unwrap_or(0);
+    let histories: Vec<History> = reads
+        .into_iter()
+        .map(|(path, read)| History {
+            name: path
+                .file_stem()
+                .map_or("history".into(), |s| s.to_string_lossy().into_owned()),
+            path: read.ticks,
+        })
+        .collect();
+    let splits = match test_from {
+        Some(test_from) => Some((test_from, walk_forward::split(&histories, test_from)?)),
         None => None,
     };
     // Tails are measured on the training parts as they were (not on the
@@ -162,6 +189,10 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
             })
             .transpose()?,
         jump_floor: args.jump_floor,
+        // A walked leg is a straight line: over less than a bar its moves
+        // grow with time, not with its square root, and would read as
+        // calm. Windows span a bar at least, as on the closes.
+        min_window_secs: u32::try_from(bar_interval_secs).unwrap_or(u32::MAX),
     };
     let gridded = grid(args, &setup.collateral)?.candidates(&setup.collateral);
     let (candidates, measured_tails) = tails::apply(

@@ -50,59 +50,91 @@ impl Bar {
     }
 }
 
-/// The shortest gap between bars: the history's interval (a longer gap is
-/// missing data, not a longer bar).
+/// The usual gap between bars (the median): the history's interval. A
+/// longer gap is missing data and a shorter one a stray row; neither
+/// changes how long the other bars are.
 pub fn interval_secs(bars: &[Bar]) -> i64 {
-    bars.windows(2)
+    let mut gaps: Vec<i64> = bars
+        .windows(2)
         .map(|pair| pair[1].time - pair[0].time)
-        .min()
-        .unwrap_or(0)
+        .collect();
+    if gaps.is_empty() {
+        return 0;
+    }
+    let middle = gaps.len() / 2;
+    *gaps.select_nth_unstable(middle).1
 }
 
-/// Each bar's path, walked every `step_secs` (see the module). Slots of
-/// `sample_interval_secs` from the epoch take a sample in their first
-/// `sample_window_secs`; only the opens are left there.
-pub fn path(
-    bars: &[Bar],
-    step_secs: i64,
-    sample_interval_secs: i64,
-    sample_window_secs: i64,
-) -> Vec<Tick> {
-    let interval = interval_secs(bars);
-    assert!(
-        step_secs > 0 && interval > 3 * step_secs.max(sample_window_secs + 1),
-        "a step of {step_secs} s does not fit in bars {interval} s apart"
-    );
-    let off_grid = |time: i64| {
-        let into_slot = time.rem_euclid(sample_interval_secs);
-        if into_slot <= sample_window_secs {
-            time - into_slot + sample_window_secs + 1
+/// The reserve's sample grid: slots of `interval_secs` from the epoch, each
+/// taking a sample in its first `window_secs`.
+#[derive(Debug, Clone, Copy)]
+pub struct SampleGrid {
+    pub interval_secs: i64,
+    pub window_secs: i64,
+}
+
+impl SampleGrid {
+    /// `time`, or when it lies in a sample window the second after the
+    /// window, or else the second before the slot: the first of these
+    /// after `after` and before `before`.
+    fn place(&self, time: i64, after: i64, before: i64) -> Option<i64> {
+        let into_slot = time.rem_euclid(self.interval_secs);
+        let slot_start = time - into_slot;
+        let choices = if into_slot > self.window_secs {
+            [time, time]
         } else {
-            time
-        }
-    };
+            [slot_start + self.window_secs + 1, slot_start - 1]
+        };
+        choices.into_iter().find(|&t| t > after && t < before)
+    }
+}
+
+/// Bars shorter than this many sample windows keep their open only: their
+/// legs would not fit between the windows.
+const WINDOWS_PER_WALKED_BAR: i64 = 3;
+
+/// Each bar's path, walked every `step_secs` (see the module). A bar lasts
+/// until the next one opens, at most the history's interval; every point
+/// but the open is kept off `grid`, and times only move forward.
+pub fn path(bars: &[Bar], step_secs: i64, grid: SampleGrid) -> Vec<Tick> {
+    assert!(step_secs > 0, "a step of {step_secs} s");
+    let interval = interval_secs(bars);
     let per_bar = usize::try_from(interval / step_secs).unwrap_or(0) + 4;
-    let mut ticks = Vec::with_capacity(bars.len() * per_bar);
-    for bar in bars {
+    let mut ticks: Vec<Tick> = Vec::with_capacity(bars.len().saturating_mul(per_bar));
+    for (index, bar) in bars.iter().enumerate() {
+        let end = bars.get(index + 1).map_or(bar.time + interval, |next| {
+            next.time.min(bar.time + interval)
+        });
         ticks.push(Tick {
             time: bar.time,
             price: bar.open,
         });
+        let open_at = ticks.len() - 1;
+        let length = end - bar.time;
+        if length < WINDOWS_PER_WALKED_BAR * (grid.window_secs + 2) {
+            continue;
+        }
         // Corners at a third, two thirds and the last second of the bar.
-        let corner_times = [
-            bar.time,
-            off_grid(bar.time + interval / 3),
-            off_grid(bar.time + 2 * interval / 3),
-            off_grid(bar.time + interval - 1),
-        ];
+        let corner_targets = [bar.time + length / 3, bar.time + 2 * length / 3, end - 1];
         let corners = bar.corners();
         for leg in 0..3 {
-            let (from_time, to_time) = (corner_times[leg], corner_times[leg + 1]);
-            let (from_log, to_log) = (corners[leg].ln(), corners[leg + 1].ln());
+            let (from_time, from_price) = ticks
+                .last()
+                .map(|t| (t.time, t.price))
+                .expect("the open is in");
+            let Some(to_time) = grid.place(corner_targets[leg], from_time, end) else {
+                // No second left for it: the corner takes the last point
+                // (never the open, which the calibration samples).
+                if ticks.len() - 1 > open_at {
+                    ticks.last_mut().expect("the open is in").price = corners[leg + 1];
+                }
+                continue;
+            };
+            let (from_log, to_log) = (from_price.ln(), corners[leg + 1].ln());
             let mut time = from_time + step_secs;
             while time < to_time {
-                let at = off_grid(time);
-                if at < to_time && at > ticks.last().map_or(i64::MIN, |t: &Tick| t.time) {
+                let last = ticks.last().expect("the open is in").time;
+                if let Some(at) = grid.place(time, last, to_time) {
                     let share = (at - from_time) as f64 / (to_time - from_time) as f64;
                     ticks.push(Tick {
                         time: at,
@@ -124,6 +156,13 @@ pub fn path(
 mod tests {
     use super::*;
 
+    fn grid(interval_secs: i64, window_secs: i64) -> SampleGrid {
+        SampleGrid {
+            interval_secs,
+            window_secs,
+        }
+    }
+
     fn bar(time: i64, open: f64, high: f64, low: f64, close: f64) -> Bar {
         Bar {
             time,
@@ -142,7 +181,7 @@ mod tests {
             bar(0, 100.0, 110.0, 80.0, 90.0),
             bar(90, 90.0, 90.0, 90.0, 90.0),
         ];
-        let ticks = path(&bars, 10, 60, 1);
+        let ticks = path(&bars, 10, grid(60, 1));
         let first: Vec<(i64, f64)> = ticks
             .iter()
             .take_while(|t| t.time < 90)
@@ -150,7 +189,8 @@ mod tests {
             .collect();
         // Open at 0; high 110 at 30 s (10 and 20 s on the way, 100 ×
         // 1.1^(1/3) = 103.228012); low 80 at 60 s, which is a slot start,
-        // so it moves to 62 s; close 90 at 89 s.
+        // so it moves to 62 s, and the step due at 60 s to the second
+        // before the slot; close 90 at 89 s.
         let expected = [
             (0, 100.0),
             (10, 103.228012),
@@ -163,6 +203,10 @@ mod tests {
             (
                 50,
                 (110.0f64.ln() + (80.0f64 / 110.0).ln() * 20.0 / 32.0).exp(),
+            ),
+            (
+                59,
+                (110.0f64.ln() + (80.0f64 / 110.0).ln() * 29.0 / 32.0).exp(),
             ),
             (62, 80.0),
             (
@@ -191,7 +235,7 @@ mod tests {
             bar(0, 100.0, 120.0, 95.0, 110.0),
             bar(300, 110.0, 110.0, 110.0, 110.0),
         ];
-        let ticks = path(&bars, 50, 60, 1);
+        let ticks = path(&bars, 50, grid(60, 1));
         let at = |time: i64| ticks.iter().find(|t| t.time == time).unwrap().price;
         assert_eq!(at(0), 100.0);
         assert_eq!(at(100), 95.0);
@@ -209,7 +253,7 @@ mod tests {
                 bar(day * 86_400, open, open * 1.1, open * 0.8, open * 1.01)
             })
             .collect();
-        let ticks = path(&bars, 60, 900, 15);
+        let ticks = path(&bars, 60, grid(900, 15));
         assert!(ticks.windows(2).all(|pair| pair[1].time > pair[0].time));
         let on_grid: Vec<&Tick> = ticks.iter().filter(|t| t.time % 900 <= 15).collect();
         assert_eq!(on_grid.len(), 5);
@@ -234,5 +278,56 @@ mod tests {
             // About one tick a minute.
             assert!((1_400..=1_445).contains(&inside.len()), "{}", inside.len());
         }
+    }
+
+    #[test]
+    fn bars_off_the_grid_or_of_uneven_length_stay_inside_themselves() {
+        // Daily bars 1..20 s after midnight, on a 15-minute grid sampled in
+        // its first 15 s, and a stray row 30 s after one of them.
+        for offset in 1..20 {
+            let mut bars: Vec<Bar> = (0..4)
+                .map(|day| {
+                    let open = 100.0 + day as f64;
+                    bar(
+                        day * 86_400 + offset,
+                        open,
+                        open * 1.1,
+                        open * 0.8,
+                        open * 1.01,
+                    )
+                })
+                .collect();
+            bars.insert(2, bar(86_400 + offset + 30, 101.0, 102.0, 100.0, 101.5));
+            let ticks = path(&bars, 60, grid(900, 15));
+            assert!(
+                ticks.windows(2).all(|pair| pair[1].time > pair[0].time),
+                "offset {offset}"
+            );
+            for (index, bar) in bars.iter().enumerate() {
+                let end = bars.get(index + 1).map_or(i64::MAX, |next| next.time);
+                let inside: Vec<&Tick> = ticks
+                    .iter()
+                    .filter(|t| t.time >= bar.time && t.time < end)
+                    .collect();
+                assert_eq!(inside[0].price, bar.open, "offset {offset}");
+                // Every point but the open is off the grid.
+                assert!(
+                    inside[1..].iter().all(|t| t.time % 900 > 15),
+                    "offset {offset}"
+                );
+                if index != 1 {
+                    assert_eq!(inside.last().unwrap().price, bar.close, "offset {offset}");
+                }
+            }
+        }
+        // The usual gap, not the stray one, sets a bar's length.
+        let bars = [
+            bar(0, 1.0, 1.0, 1.0, 1.0),
+            bar(900, 1.0, 1.0, 1.0, 1.0),
+            bar(901, 1.0, 1.0, 1.0, 1.0),
+            bar(1_800, 1.0, 1.0, 1.0, 1.0),
+            bar(2_700, 1.0, 1.0, 1.0, 1.0),
+        ];
+        assert_eq!(interval_secs(&bars), 900);
     }
 }

@@ -1,8 +1,8 @@
 //! Price history CSV: `unix_timestamp,price` or OHLCV
 //! (`unix_timestamp,open,high,low,close,volume`), with a header line, any
 //! interval. `read` gives each row's close; `read_bars` each row's bar (a
-//! `price` row is a bar that never moved). Every problem is reported with
-//! its line.
+//! `price` row is a bar that never moved), whose low and high must hold its
+//! open and close. Every problem is reported with its line.
 
 use std::path::Path;
 
@@ -30,13 +30,16 @@ enum Columns {
 }
 
 pub fn read(path: &Path) -> Result<Vec<Tick>> {
-    Ok(closes(read_bars(path)?))
+    parse(&read_text(path)?).with_context(|| format!("in {}", path.display()))
 }
 
 pub fn read_bars(path: &Path) -> Result<Vec<Bar>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read price file {}", path.display()))?;
-    parse_bars(&text).with_context(|| format!("in {}", path.display()))
+    parse_bars(&read_text(path)?).with_context(|| format!("in {}", path.display()))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read price file {}", path.display()))
 }
 
 fn closes(bars: Vec<Bar>) -> Vec<Tick> {
@@ -53,7 +56,7 @@ const CHUNK_BYTES: usize = 1 << 20;
 
 /// Each row's close; see `parse_bars`.
 pub fn parse(text: &str) -> Result<Vec<Tick>> {
-    Ok(closes(parse_bars(text)?))
+    Ok(closes(parse_rows_of(text, Wanted::Closes)?))
 }
 
 /// Parses and validates: sorted, no duplicate timestamps, positive prices,
@@ -61,6 +64,18 @@ pub fn parse(text: &str) -> Result<Vec<Tick>> {
 /// Large files are read in chunks in parallel; the first problem by line
 /// is the one reported.
 pub fn parse_bars(text: &str) -> Result<Vec<Bar>> {
+    parse_rows_of(text, Wanted::Bars)
+}
+
+/// What a reader uses of each row: a replay of closes reads only the
+/// close, as it always has; one that walks bars reads and checks them.
+#[derive(Clone, Copy, PartialEq)]
+enum Wanted {
+    Closes,
+    Bars,
+}
+
+fn parse_rows_of(text: &str, wanted: Wanted) -> Result<Vec<Bar>> {
     let mut lines = text.split_inclusive('\n').enumerate();
     let (header_line, header) = loop {
         match lines.next() {
@@ -78,6 +93,7 @@ pub fn parse_bars(text: &str) -> Result<Vec<Bar>> {
     let shape = Shape {
         columns: columns.len(),
         prices,
+        wanted,
     };
     let body_start = text
         .split_inclusive('\n')
@@ -109,6 +125,7 @@ pub fn parse_bars(text: &str) -> Result<Vec<Bar>> {
 struct Shape {
     columns: usize,
     prices: Columns,
+    wanted: Wanted,
 }
 
 /// The rows of one chunk, and the line of its first row.
@@ -183,6 +200,9 @@ fn parse_rows(chunk: &str, first_line: usize, shape: Shape) -> Result<Rows> {
             Columns::Price(at) => {
                 let price = positive_price(cells[at], "price", line_number)?;
                 Bar::flat(time, price)
+            }
+            Columns::Ohlc if shape.wanted == Wanted::Closes => {
+                Bar::flat(time, positive_price(cells[4], "price", line_number)?)
             }
             Columns::Ohlc => {
                 let [open, high, low, close] = [(1, "open"), (2, "high"), (3, "low"), (4, "close")]

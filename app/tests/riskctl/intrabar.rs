@@ -3,7 +3,7 @@
 //! disagree by an order of magnitude.
 
 use riskctl::backtest::{self, BookConfig, RunMetrics};
-use riskctl::history::bars::{self, Bar};
+use riskctl::history::bars::{self, Bar, SampleGrid};
 use riskctl::history::{csv, Tick};
 
 use crate::riskctl::harness::{backtest_setup, repo_file};
@@ -42,12 +42,11 @@ fn book(path: &[Tick]) -> Vec<RunMetrics> {
 fn walked(bars: &[Bar]) -> Vec<Tick> {
     let setup = backtest_setup(BookConfig::default());
     let calibration = &setup.collateral.calibration;
-    bars::path(
-        bars,
-        60,
-        i64::from(calibration.sample_interval_secs),
-        i64::from(calibration.sample_window_secs()),
-    )
+    let grid = SampleGrid {
+        interval_secs: i64::from(calibration.sample_interval_secs),
+        window_secs: i64::from(calibration.sample_window_secs()),
+    };
+    bars::path(bars, 60, grid)
 }
 
 #[test]
