@@ -241,6 +241,13 @@ fn run_inner(
     let mut debt: Reserve = replay::listed_reserve(&setup.debt, path[0].time);
     // Suppliers far larger than the book: liquidity never limits it.
     debt.lending.available_liquidity = u64::MAX / 4;
+    // The kernel traces the threshold as refreshes move it. A calibration
+    // that goes stale between two samples (a gap longer than the program
+    // lets it age) declines with time instead, which only a replay tick by
+    // tick follows.
+    let may_go_stale =
+        largest_sample_gap(&spec, gaps_of) > i64::from(spec.calibration.calibration_max_age_secs);
+    let shared = shared.filter(|_| !may_go_stale);
     let traced = shared.map(|shared| (shared, kernel::ThresholdPath::trace(shared, &collateral)));
     // Only the book's events are replayed, the rest counted in bulk; a
     // debt path moves the book at every tick.

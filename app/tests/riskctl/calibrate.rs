@@ -224,6 +224,43 @@ fn walked_bars_swept_give_exactly_their_full_replays() {
     );
 }
 
+#[test]
+fn prices_off_the_grid_past_the_staleness_limit_sweep_as_replayed() {
+    // Hourly prices whose days 30 to 65 are stamped 30 s into their sample
+    // slots: none is sampled for 35 days, more than the program lets a
+    // calibration age (30 days), so the threshold in use declines while
+    // the price moves on. A sweep replays such a history tick by tick; on
+    // others it passes prices off the grid as quiet.
+    let setup = backtest_setup(BookConfig::default());
+    let minutes = riskctl::history::synthetic::minutes(100 * 1_440, 150.0, 7);
+    let start = minutes[0].time;
+    let path: Vec<_> = minutes
+        .into_iter()
+        .step_by(60)
+        .map(|mut tick| {
+            let day = (tick.time - start) / 86_400;
+            if (30..65).contains(&day) {
+                tick.time += 30;
+            }
+            tick
+        })
+        .collect();
+    let history = History {
+        name: "off the grid".into(),
+        path,
+    };
+    let mut grid = Grid::single(&setup.collateral);
+    grid.lt_min_bps = vec![6_000, 7_500];
+    let candidates = grid.candidates(&setup.collateral);
+    let swept = sweep_matching_full_replays(&history, &setup, &candidates);
+    assert!(
+        swept
+            .iter()
+            .any(|s| s.per_history[0].time_at_lt_min_pct > 0.0),
+        "the stale threshold reaches lt_min"
+    );
+}
+
 /// Sweeps `candidates` and checks each against a full replay.
 fn sweep_matching_full_replays(
     history: &History,

@@ -106,6 +106,25 @@ pub struct ThresholdPath {
     block_minima: Vec<u16>,
     ltv_buffer_bps: u16,
     pub weights: PathWeights,
+    uncalibrated_events: Vec<usize>,
+}
+
+fn uncalibrated_events(prices: &super::prices::PricePath, max_age_secs: i64) -> Vec<usize> {
+    let mut events = Vec::new();
+    let mut stale_from: Option<i64> = None;
+    for (index, how) in prices.counted.iter().enumerate() {
+        let time = prices.times[index];
+        match how {
+            Counted::Calibrated => stale_from = Some(time + max_age_secs),
+            Counted::Seeded => events.push(index),
+            Counted::Skipped => {
+                if stale_from.is_none_or(|stale_from| time >= stale_from) {
+                    events.push(index);
+                }
+            }
+        }
+    }
+    events
 }
 
 impl ThresholdPath {
@@ -129,6 +148,10 @@ impl ThresholdPath {
             block_minima,
             ltv_buffer_bps: listed.bounds.ltv_buffer_bps,
             weights: PathWeights::new(limits.lt_min_bps, limits.lt_max_bps),
+            uncalibrated_events: uncalibrated_events(
+                shared.prices,
+                i64::from(listed.calibration.calibration_max_age_secs),
+            ),
         };
         path.weigh(&shared.prices.times);
         path
@@ -251,9 +274,12 @@ impl ThresholdPath {
         screen: &Screen,
     ) -> usize {
         let prices = shared.prices;
-        let end = prices
-            .next_uncounted(from)
-            .min(first_time_at_least(&prices.times, from, until));
+        let events = &self.uncalibrated_events;
+        let next_uncalibrated = events
+            .get(events.partition_point(|&i| i < from))
+            .copied()
+            .unwrap_or(prices.len());
+        let end = next_uncalibrated.min(first_time_at_least(&prices.times, from, until));
         let spot = prices.spot.values();
         let spot_minima = prices.spot.block_minima();
         let mut index = from;
