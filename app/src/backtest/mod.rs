@@ -5,6 +5,7 @@
 //! same path is replayed with static thresholds for comparison.
 
 use anyhow::{bail, Result};
+use risk_engine::calibration::skip_reason;
 use risk_engine::math::volatility::annualised_sigma_bps;
 use risk_engine::state::{LiquidationConfig, Reserve};
 use serde::Serialize;
@@ -127,13 +128,14 @@ pub fn collateral_spec(setup: &Setup, threshold: Threshold) -> Result<ReserveSpe
 /// The gap that counts is between prices the calibration takes (on its
 /// sample grid): a path walked inside its bars has ticks between them that
 /// only move the price.
-fn without_outages(mut spec: ReserveSpec, path: &[Tick]) -> ReserveSpec {
+/// `sample_gap` is `largest_sample_gap` of `spec` on `path`.
+fn without_outages(mut spec: ReserveSpec, path: &[Tick], sample_gap: i64) -> ReserveSpec {
     let largest_gap = path
         .windows(2)
         .map(|pair| pair[1].time - pair[0].time)
         .max()
         .unwrap_or(0)
-        .max(largest_sample_gap(&spec, path));
+        .max(sample_gap);
     let gap_secs = u32::try_from(largest_gap)
         .unwrap_or(u32::MAX)
         .min(risk_engine::constants::MAX_STALENESS_SECS);
@@ -143,20 +145,19 @@ fn without_outages(mut spec: ReserveSpec, path: &[Tick]) -> ReserveSpec {
 }
 
 /// The longest time between two prices the program would count as samples
-/// (the first price in the window at the start of a slot not sampled yet).
+/// (`calibration::skip_reason` passes them: the first price in the window
+/// at the start of a slot not sampled yet).
 fn largest_sample_gap(spec: &ReserveSpec, path: &[Tick]) -> i64 {
-    let interval = i64::from(spec.calibration.sample_interval_secs.max(1));
-    let window = i64::from(spec.calibration.sample_window_secs());
-    let mut last: Option<i64> = None;
+    let Some(first) = path.first() else { return 0 };
+    let mut reserve = replay::listed_reserve(spec, first.time);
     let mut largest = 0;
     for tick in path {
-        let slot_start = tick.time - tick.time.rem_euclid(interval);
-        let counted = tick.time - slot_start <= window && last.is_none_or(|last| slot_start > last);
-        if counted {
-            if let Some(last) = last {
+        if skip_reason(&reserve, tick.time).is_none() {
+            let last = reserve.calibrated.last_publish_time;
+            if last != 0 {
                 largest = largest.max(tick.time - last);
             }
-            last = Some(tick.time);
+            reserve.calibrated.last_publish_time = tick.time;
         }
     }
     largest
@@ -232,7 +233,9 @@ fn run_inner(
         whole = warm_up.iter().chain(path).copied().collect();
         &whole[..]
     };
-    let spec = without_outages(collateral_spec(setup, threshold)?, gaps_of);
+    let spec = collateral_spec(setup, threshold)?;
+    let sample_gap = largest_sample_gap(&spec, gaps_of);
+    let spec = without_outages(spec, gaps_of, sample_gap);
     let start = gaps_of[0].time;
     let mut collateral: Reserve = replay::listed_reserve(&spec, start);
     for tick in warm_up {
@@ -245,8 +248,7 @@ fn run_inner(
     // that goes stale between two samples (a gap longer than the program
     // lets it age) declines with time instead, which only a replay tick by
     // tick follows.
-    let may_go_stale =
-        largest_sample_gap(&spec, gaps_of) > i64::from(spec.calibration.calibration_max_age_secs);
+    let may_go_stale = sample_gap > i64::from(spec.calibration.calibration_max_age_secs);
     let shared = shared.filter(|_| !may_go_stale);
     let traced = shared.map(|shared| (shared, kernel::ThresholdPath::trace(shared, &collateral)));
     // Only the book's events are replayed, the rest counted in bulk; a
