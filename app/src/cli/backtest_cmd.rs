@@ -75,8 +75,8 @@ pub fn run(global: &GlobalArgs, args: &BacktestArgs) -> Result<()> {
             .collect();
         println!("{}", serde_json::to_string_pretty(&figures)?);
     } else {
-        let walked = match &args.book.intrabar {
-            Some(step) => format!(" (each bar walked every {step})"),
+        let walked = match intrabar {
+            Some(_) => format!(" ({})", price_path::describe(intrabar)),
             None => String::new(),
         };
         println!(

@@ -131,12 +131,11 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         Some(day) => Some(super::date(day, "train-until")? + 86_400),
         None => None,
     };
-    if let Some(test_from) = test_from {
+    if let (Some(day), Some(test_from)) = (&args.train_until, test_from) {
         for (path, read) in &reads {
             if let Some((start, end)) = read.bar_cut_at(test_from) {
                 bail!(
-                    "--train-until {}: {}'s bar from {} to {} straddles the date, and walked in training it would show its extremes; choose a date on a bar boundary",
-                    args.train_until.as_deref().unwrap_or_default(),
+                    "--train-until {day}: {}'s bar from {} to {} straddles the date, and walked in training it would show its extremes; choose a date on a bar boundary",
                     path.display(),
                     crate::report::chart::format_utc_minute(start),
                     crate::report::chart::format_utc_minute(end)
@@ -260,10 +259,7 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         }
         _ => None,
     };
-    let price_path = match &args.book.intrabar {
-        Some(step) => format!("each bar walked every {step}"),
-        None => "the closes".to_string(),
-    };
+    let replayed = price_path::describe(args.book.intrabar.as_deref());
     let output = report::CalibrateOutput {
         ranked: &scored,
         recommendation: recommendation.as_ref(),
@@ -272,13 +268,13 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         window_days: setup.window_secs as f64 / 86_400.0,
         out_of_sample: out_of_sample.as_ref(),
         tails: &measured_tails,
-        price_path: &price_path,
+        price_path: &replayed,
     };
     let json_path = report::write(&output, &args.report)
         .with_context(|| format!("cannot write {}", args.report.display()))?;
     if global.json {
         let json = serde_json::json!({
-            "price_path": price_path,
+            "price_path": replayed,
             "tails": measured_tails,
             "recommendation": recommendation,
             "stress": stress,
@@ -288,7 +284,7 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{} candidates × {} histories in {:.1} s, on {price_path}",
+        "{} candidates × {} histories in {:.1} s, on {replayed}",
         candidates.len(),
         histories.len(),
         elapsed.as_secs_f64()

@@ -35,6 +35,14 @@ impl PricePath {
     }
 }
 
+/// What a replay reads with `intrabar`, in words.
+pub fn describe(intrabar: Option<&str>) -> String {
+    match intrabar {
+        Some(step) => format!("each bar walked every {step}"),
+        None => "the closes".into(),
+    }
+}
+
 /// `path` as the reserve `spec` reads it, walked every `intrabar` when given.
 pub fn read(path: &Path, intrabar: Option<&str>, spec: &ReserveSpec) -> Result<PricePath> {
     let Some(step) = intrabar else {
@@ -51,10 +59,7 @@ pub fn read(path: &Path, intrabar: Option<&str>, spec: &ReserveSpec) -> Result<P
     }
     let bars = csv::read_bars(path)?;
     let interval = bars::interval_secs(&bars);
-    let grid = SampleGrid {
-        interval_secs: i64::from(spec.calibration.sample_interval_secs),
-        window_secs: i64::from(spec.calibration.sample_window_secs()),
-    };
+    let grid = SampleGrid::of(&spec.calibration);
     let bar = units::fmt_secs(interval.max(0).unsigned_abs());
     if interval < 3 * step_secs {
         bail!("--intrabar {step}: a bar of {bar} must hold at least three steps");
@@ -74,16 +79,7 @@ pub fn read(path: &Path, intrabar: Option<&str>, spec: &ReserveSpec) -> Result<P
             MAX_WALKED_PRICES / 1_000_000
         );
     }
-    let bar_spans = bars
-        .iter()
-        .enumerate()
-        .map(|(index, bar)| {
-            let end = bars.get(index + 1).map_or(bar.time + interval, |next| {
-                next.time.min(bar.time + interval)
-            });
-            (bar.time, end)
-        })
-        .collect();
+    let bar_spans = bars::spans(&bars).collect();
     Ok(PricePath {
         ticks: bars::path(&bars, step_secs, grid),
         // Charts keep about one point an hour of a daily history's path.

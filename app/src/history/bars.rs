@@ -16,6 +16,8 @@
 //! one return per bar, as it does on the closes alone: an interpolated leg
 //! has no volatility of its own, and counting it would shrink the estimate.
 
+use risk_engine::state::CalibrationParams;
+
 use super::Tick;
 
 /// One row of an OHLC history: its interval starts at `time`.
@@ -65,6 +67,18 @@ pub fn interval_secs(bars: &[Bar]) -> i64 {
     *gaps.select_nth_unstable(middle).1
 }
 
+/// Each bar's `(start, end)`: it lasts until the next one opens, at most
+/// the history's interval.
+pub fn spans(bars: &[Bar]) -> impl Iterator<Item = (i64, i64)> + '_ {
+    let interval = interval_secs(bars);
+    bars.iter().enumerate().map(move |(index, bar)| {
+        let end = bars.get(index + 1).map_or(bar.time + interval, |next| {
+            next.time.min(bar.time + interval)
+        });
+        (bar.time, end)
+    })
+}
+
 /// The reserve's sample grid: slots of `interval_secs` from the epoch, each
 /// taking a sample in its first `window_secs`.
 #[derive(Debug, Clone, Copy)]
@@ -74,6 +88,14 @@ pub struct SampleGrid {
 }
 
 impl SampleGrid {
+    /// The grid of a reserve calibrated with `calibration`.
+    pub fn of(calibration: &CalibrationParams) -> Self {
+        Self {
+            interval_secs: i64::from(calibration.sample_interval_secs),
+            window_secs: i64::from(calibration.sample_window_secs()),
+        }
+    }
+
     /// `time`, or when it lies in a sample window the second after the
     /// window, or else the second before the slot: the first of these
     /// after `after` and before `before`.
@@ -101,10 +123,7 @@ pub fn path(bars: &[Bar], step_secs: i64, grid: SampleGrid) -> Vec<Tick> {
     let interval = interval_secs(bars);
     let per_bar = usize::try_from(interval / step_secs).unwrap_or(0) + 4;
     let mut ticks: Vec<Tick> = Vec::with_capacity(bars.len().saturating_mul(per_bar));
-    for (index, bar) in bars.iter().enumerate() {
-        let end = bars.get(index + 1).map_or(bar.time + interval, |next| {
-            next.time.min(bar.time + interval)
-        });
+    for (bar, (_, end)) in bars.iter().zip(spans(bars)) {
         ticks.push(Tick {
             time: bar.time,
             price: bar.open,

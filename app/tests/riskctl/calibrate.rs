@@ -200,11 +200,7 @@ fn walked_bars_swept_give_exactly_their_full_replays() {
         .into_iter()
         .filter(|bar| (1_580_515_200..1_588_291_200).contains(&bar.time))
         .collect();
-    let calibration = &setup.collateral.calibration;
-    let grid = riskctl::history::bars::SampleGrid {
-        interval_secs: i64::from(calibration.sample_interval_secs),
-        window_secs: i64::from(calibration.sample_window_secs()),
-    };
+    let grid = riskctl::history::bars::SampleGrid::of(&setup.collateral.calibration);
     let path = riskctl::history::bars::path(&bars, 600, grid);
     // The open, then each leg's steps and its corner (a step due in a
     // corner's sample window goes to the second before the slot).

@@ -41,12 +41,7 @@ fn book(path: &[Tick]) -> Vec<RunMetrics> {
 
 fn walked(bars: &[Bar]) -> Vec<Tick> {
     let setup = backtest_setup(BookConfig::default());
-    let calibration = &setup.collateral.calibration;
-    let grid = SampleGrid {
-        interval_secs: i64::from(calibration.sample_interval_secs),
-        window_secs: i64::from(calibration.sample_window_secs()),
-    };
-    bars::path(bars, 60, grid)
+    bars::path(bars, 60, SampleGrid::of(&setup.collateral.calibration))
 }
 
 #[test]
