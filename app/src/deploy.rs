@@ -240,16 +240,28 @@ fn plan_reserve(
             0,
             format!("mint: {mint}, price account: {}", spec.price_account),
         );
+        let mut instructions = vec![builders::add_reserve(
+            d.authority,
+            d.market,
+            mint,
+            token_program,
+            args,
+        )];
+        // A listing starts with no minimum borrow value: set it in the
+        // same transaction, so no borrow ever meets the reserve without it.
+        if spec.min_borrow_value_quote > 0 {
+            diff.push(format!("min_borrow: {} USD", spec.min_borrow_value_quote));
+            instructions.push(builders::set_min_borrow_value(
+                d.authority,
+                d.market,
+                reserve_address,
+                spec.min_borrow_value_quote,
+            ));
+        }
         plan.changes.push(send(
             format!("list {} (reserve {reserve_address})", spec.symbol),
             diff,
-            vec![builders::add_reserve(
-                d.authority,
-                d.market,
-                mint,
-                token_program,
-                args,
-            )],
+            instructions,
         ));
         return Ok(());
     };
@@ -293,6 +305,21 @@ fn plan_reserve(
         ),
         builders::set_interest_model(authority, market, reserve_address, spec.interest),
     );
+    if reserve.min_borrow_value_quote != spec.min_borrow_value_quote {
+        block(
+            "set minimum borrow value",
+            vec![format!(
+                "min_borrow: {} USD -> {} USD",
+                reserve.min_borrow_value_quote, spec.min_borrow_value_quote
+            )],
+            builders::set_min_borrow_value(
+                authority,
+                market,
+                reserve_address,
+                spec.min_borrow_value_quote,
+            ),
+        );
+    }
     if reserve.depth_reporter != spec.depth_reporter {
         block(
             "set depth reporter",

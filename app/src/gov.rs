@@ -42,6 +42,11 @@ pub enum GovAction {
         reserve: Pubkey,
         reporter: Option<Pubkey>,
     },
+    /// "10 USD"; "0 USD" for none.
+    SetMinBorrow {
+        reserve: Pubkey,
+        value: String,
+    },
     SetLiquidation {
         values: Vec<String>,
     },
@@ -187,6 +192,18 @@ pub fn prepare_for(
                     "depth_reporter: {} -> {}",
                     describe::key(&current.depth_reporter),
                     describe::key(&reporter)
+                )],
+            )
+        }
+        GovAction::SetMinBorrow { reserve, value } => {
+            let current = accounts::reserve(chain, reserve)?;
+            let values = BTreeMap::from([("min_borrow".to_string(), Human(value.clone()))]);
+            let minimum = resolve::min_borrow_value(&mut Fields::new("interest", values))?;
+            prepared(
+                builders::set_min_borrow_value(authority, market_address, *reserve, minimum),
+                vec![format!(
+                    "min_borrow: {} USD -> {minimum} USD",
+                    current.min_borrow_value_quote
                 )],
             )
         }

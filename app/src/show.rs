@@ -4,7 +4,7 @@
 use anchor_lang::prelude::Pubkey;
 use anyhow::Result;
 use fixed::types::I80F48;
-use risk_engine::calibration::effective_threshold_bps;
+use risk_engine::calibration::{effective_threshold_bps, following_pauses};
 use risk_engine::lending::position_debt;
 use risk_engine::liquidation::position_sides;
 use risk_engine::math::liquidation::health_factor;
@@ -134,6 +134,7 @@ pub fn market(
     );
     let now = chain.unix_timestamp()?;
     for (reserve_address, reserve) in accounts::reserves_of(chain, address)? {
+        let reserve = following_pauses(&reserve, &market, now);
         let price = current_price(chain, prices, &reserve_address, &reserve, now);
         let title = match symbols.get(&reserve.mint) {
             Some(symbol) => format!("reserve {symbol} {reserve_address}"),
@@ -287,9 +288,17 @@ fn reserve_summary(
         );
 }
 
+/// The reserve as an instruction would find it at `now`: past its market's
+/// refresh pauses, so its threshold in use and staleness are the program's.
+fn in_use(chain: &mut dyn Chain, reserve: &Reserve, now: i64) -> Result<Reserve> {
+    let market = accounts::market(chain, &reserve.market)?;
+    Ok(following_pauses(reserve, &market, now))
+}
+
 pub fn reserve(chain: &mut dyn Chain, address: &Pubkey, prices: &PriceAccounts) -> Result<View> {
-    let reserve = accounts::reserve(chain, address)?;
     let now = chain.unix_timestamp()?;
+    let stored = accounts::reserve(chain, address)?;
+    let reserve = in_use(chain, &stored, now)?;
     let price = current_price(chain, prices, address, &reserve, now);
     let mut view = View::default();
     let summary = view.section("reserve");
@@ -357,9 +366,10 @@ pub fn reserve(chain: &mut dyn Chain, address: &Pubkey, prices: &PriceAccounts) 
 pub fn position(chain: &mut dyn Chain, address: &Pubkey, prices: &PriceAccounts) -> Result<View> {
     let position = accounts::load::<risk_engine::state::Position>(chain, address)?
         .ok_or_else(|| anyhow::anyhow!("no position at {address} on {}", chain.describe()))?;
-    let collateral = accounts::reserve(chain, &position.collateral_reserve)?;
-    let debt_reserve = accounts::reserve(chain, &position.debt_reserve)?;
     let now = chain.unix_timestamp()?;
+    let stored = accounts::reserve(chain, &position.collateral_reserve)?;
+    let collateral = in_use(chain, &stored, now)?;
+    let debt_reserve = accounts::reserve(chain, &position.debt_reserve)?;
     let owed = position_debt(&debt_reserve, &position)
         .map_err(|error| anyhow::anyhow!(crate::config::resolve::program_reason(&error)))?;
     let mut view = View::default();

@@ -41,10 +41,10 @@ pub fn collateral_address(admin: &Pubkey, risk_reserve: &Pubkey) -> Pubkey {
     .0
 }
 
-pub fn read_threshold(reserve: Pubkey, max_age_secs: u32) -> Instruction {
+pub fn read_threshold(market: Pubkey, reserve: Pubkey, max_age_secs: u32) -> Instruction {
     Instruction {
         program_id: risk_consumer::ID,
-        accounts: risk_consumer::accounts::ReadThreshold { reserve }.to_account_metas(None),
+        accounts: risk_consumer::accounts::ReadThreshold { reserve, market }.to_account_metas(None),
         data: risk_consumer::instruction::ReadThreshold { max_age_secs }.data(),
     }
 }
@@ -63,12 +63,17 @@ pub fn init_collateral(admin: Pubkey, risk_reserve: Pubkey, max_age_secs: u32) -
     }
 }
 
-pub fn sync_threshold(collateral: Pubkey, risk_reserve: Pubkey) -> Instruction {
+pub fn sync_threshold(
+    collateral: Pubkey,
+    risk_reserve: Pubkey,
+    risk_market: Pubkey,
+) -> Instruction {
     Instruction {
         program_id: risk_consumer::ID,
         accounts: risk_consumer::accounts::SyncThreshold {
             collateral,
             risk_reserve,
+            risk_market,
         }
         .to_account_metas(None),
         data: risk_consumer::instruction::SyncThreshold {}.data(),
@@ -79,6 +84,7 @@ pub fn sync_threshold(collateral: Pubkey, risk_reserve: Pubkey) -> Instruction {
 /// return data, as a program that CPIs into the consumer would.
 pub async fn quote(
     context: &mut ProgramTestContext,
+    market: Pubkey,
     reserve: Pubkey,
     max_age_secs: u32,
 ) -> Result<ThresholdQuote, TransactionError> {
@@ -91,7 +97,7 @@ pub async fn quote(
     let transaction = Transaction::new_signed_with_payer(
         &[
             bank::unique_compute_limit(max_age_secs),
-            read_threshold(reserve, max_age_secs),
+            read_threshold(market, reserve, max_age_secs),
         ],
         Some(&payer.pubkey()),
         &[&payer as &Keypair],

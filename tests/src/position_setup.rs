@@ -27,7 +27,16 @@ pub struct Setup {
 /// seen a first price and a calm hour), 100,000 USDC supplied by user 0, and
 /// user 1's SOL-backed USDC position holding 10 SOL and no debt yet.
 pub async fn position_with_collateral(bounds: RiskBounds, calibrate: bool) -> Setup {
-    let mut f = TestFixture::new().await;
+    position_with_collateral_on(TestFixture::new().await, bounds, calibrate).await
+}
+
+/// `position_with_collateral` on a fixture of the caller's (one with the
+/// consumer program loaded, say).
+pub async fn position_with_collateral_on(
+    mut f: TestFixture,
+    bounds: RiskBounds,
+    calibrate: bool,
+) -> Setup {
     let spl = f.spl;
     let authority = f.authority.pubkey();
     let ix = builders::set_risk_bounds(authority, f.market, spl.reserve, bounds);

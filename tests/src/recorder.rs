@@ -100,6 +100,8 @@ pub fn event_json(data: &[u8]) -> (&'static str, Value) {
         LenderPositionClosed,
         ProtocolFeesClaimed,
         Liquidated,
+        BadDebtWrittenOff,
+        MinBorrowValueUpdated,
     );
     panic!("an event this recorder does not know: {:?}", &data[..8]);
 }

@@ -59,6 +59,10 @@ pub struct World {
     pub unhealthy: PricedPosition,
     /// User 1's position 2: empty.
     pub empty_position: Pubkey,
+    /// User 1's position 3: 0.1 SOL, 10 USDC owed, priced through a Pyth
+    /// account at $5 (`wiped_price`): its collateral is worth less than the
+    /// dust value, so only a write-off can close it.
+    pub wiped: PricedPosition,
     /// The liquidator (user 2) and the treasury's SOL account.
     pub liquidator: LiquidatorAccounts,
     /// The treasury's USDC account, where protocol fees go.
@@ -102,11 +106,22 @@ impl World {
         let user1 = keys(&f, 1);
         let (sol1, usdc1) = (f.users[1].spl_account, f.users[1].t22_account);
         let mut positions = Vec::new();
-        for (id, debt) in [(0u64, 500 * USDC), (1, 1_000 * USDC), (2, 0)] {
+        let book = [
+            (0u64, 10 * SOL, 500 * USDC),
+            (1, 10 * SOL, 1_000 * USDC),
+            (2, 0, 0),
+            (3, SOL / 10, 10 * USDC),
+        ];
+        for (id, collateral, debt) in book {
             let p = f.open_position(&user1, id, spl, t22).await;
             if debt > 0 {
-                let ix =
-                    builders::deposit_collateral(user1.pubkey(), p.position, &spl, sol1, 10 * SOL);
+                let ix = builders::deposit_collateral(
+                    user1.pubkey(),
+                    p.position,
+                    &spl,
+                    sol1,
+                    collateral,
+                );
                 f.send(&[ix], &[&user1]).await.expect("deposit");
                 f.send(&[builders::borrow(&p, usdc1, debt)], &[&user1])
                     .await
@@ -131,6 +146,13 @@ impl World {
         );
         let mut unhealthy = positions[1];
         unhealthy.collateral.price_account = crash_account;
+        let wiped_account = Pubkey::new_unique();
+        f.set_price_account(
+            wiped_account,
+            PythPrice::new(SOL_USD_FEED, 5 * DOLLAR, -8, now),
+        );
+        let mut wiped = positions[3];
+        wiped.collateral.price_account = wiped_account;
 
         let treasury_sol = f
             .create_token_account(spl.mint, f.treasury, spl.token_program)
@@ -174,6 +196,7 @@ impl World {
             healthy: positions[0],
             unhealthy,
             empty_position: positions[2].position,
+            wiped,
             liquidator,
             treasury_usdc,
             unlisted_mint,
@@ -376,6 +399,11 @@ impl World {
                 vec![&authority],
             ),
             call(
+                "set_min_borrow_value",
+                builders::set_min_borrow_value(a, market, t22.reserve, 100),
+                vec![&authority],
+            ),
+            call(
                 "set_depth_reporter",
                 builders::set_depth_reporter(a, market, spl.reserve, Pubkey::new_unique()),
                 vec![&authority],
@@ -470,6 +498,14 @@ impl World {
                 "liquidate",
                 builders::liquidate(&self.unhealthy, &self.liquidator, u64::MAX, 0),
                 vec![&user2],
+            ),
+            call(
+                "write_off_bad_debt",
+                builders::write_off_bad_debt(
+                    &self.wiped,
+                    self.liquidator.treasury_collateral_account,
+                ),
+                vec![],
             ),
         ]
     }

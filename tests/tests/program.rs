@@ -12,6 +12,9 @@ mod program {
     pub mod liquidation;
     pub mod market_governance;
     pub mod reserve_governance;
+    pub mod review_bad_debt;
+    pub mod review_liquidation;
+    pub mod review_stale;
     pub mod sampling;
     pub mod security;
     pub mod sequences;

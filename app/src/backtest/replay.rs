@@ -30,7 +30,7 @@ pub fn listed_reserve(spec: &ReserveSpec, now: i64) -> Reserve {
     reserve.interest = spec.interest;
     reserve.mint_decimals = spec.decimals;
     reserve.version = risk_engine::constants::ACCOUNT_VERSION;
-    reserve.start_listing(now);
+    reserve.start_listing(now, 0);
     reserve
 }
 

@@ -221,7 +221,8 @@ fn sweep_target_group(
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<(usize, RunMetrics)>> {
     let listed = backtest::replay::listed_reserve(&setup.collateral, history.path[0].time);
-    let runs: Vec<Vec<(usize, RunMetrics)>> = by_rates(candidates, members)
+    let loosen_window = risk_engine::calibration::loosen_window_secs(&listed.calibration);
+    let runs: Vec<Vec<(usize, RunMetrics)>> = by_rates(candidates, members, loosen_window)
         .par_iter()
         .map(|(limits, members)| {
             let reference = ReferencePath::trace(shared, *limits, &listed);
@@ -244,7 +245,11 @@ fn sweep_target_group(
 
 /// Members of a target group by rate limits, each with the widest bounds
 /// among them: the limits of the reference they follow.
-fn by_rates(candidates: &[Candidate], members: &[usize]) -> Vec<(ThresholdLimits, Vec<usize>)> {
+fn by_rates(
+    candidates: &[Candidate],
+    members: &[usize],
+    max_loosen_elapsed_secs: u64,
+) -> Vec<(ThresholdLimits, Vec<usize>)> {
     let mut groups: BTreeMap<(u16, u16), (ThresholdLimits, Vec<usize>)> = BTreeMap::new();
     for &index in members {
         let b = candidates[index].bounds;
@@ -255,6 +260,7 @@ fn by_rates(candidates: &[Candidate], members: &[usize]) -> Vec<(ThresholdLimits
                 lt_max_bps: b.lt_max_bps,
                 max_tighten_bps_per_hour: rates.0,
                 max_loosen_bps_per_hour: rates.1,
+                max_loosen_elapsed_secs,
             },
             Vec::new(),
         ));

@@ -343,6 +343,12 @@ pub enum GovCommand {
         reserve: String,
         reporter: String,
     },
+    /// e.g. `set-min-borrow USDC 10USD`: a borrow must leave the position
+    /// owing at least this much (`0USD` for no minimum).
+    SetMinBorrow {
+        reserve: String,
+        value: String,
+    },
     /// e.g. `set-liquidation close_factor=40% dust_value=5USD`
     SetLiquidation {
         values: Vec<String>,
@@ -387,6 +393,9 @@ impl GovCommand {
             }
             GovCommand::SetDepthReporter { reserve, reporter } => {
                 format!("set-depth-reporter {reserve} {reporter}")
+            }
+            GovCommand::SetMinBorrow { reserve, value } => {
+                format!("set-min-borrow {reserve} {value}")
             }
             GovCommand::SetLiquidation { values } => format!("set-liquidation {}", joined(values)),
             GovCommand::SetGuardian { guardian } => format!("set-guardian {guardian}"),

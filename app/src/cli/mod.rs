@@ -309,6 +309,10 @@ fn run_gov(
                 Some(key(reporter)?)
             },
         },
+        GovCommand::SetMinBorrow { reserve: r, value } => GovAction::SetMinBorrow {
+            reserve: reserve(r)?,
+            value: value.clone(),
+        },
         GovCommand::SetLiquidation { values } => GovAction::SetLiquidation {
             values: values.clone(),
         },

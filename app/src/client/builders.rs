@@ -125,6 +125,20 @@ pub fn set_depth_reporter(
     )
 }
 
+pub fn set_min_borrow_value(
+    authority: Pubkey,
+    market: Pubkey,
+    reserve: Pubkey,
+    min_borrow_value_quote: u64,
+) -> Instruction {
+    build(
+        govern_reserve(authority, market, reserve),
+        instruction::SetMinBorrowValue {
+            min_borrow_value_quote,
+        },
+    )
+}
+
 fn govern_market(authority: Pubkey, market: Pubkey) -> accounts::GovernMarket {
     accounts::GovernMarket {
         authority,
@@ -458,5 +472,23 @@ pub fn liquidate(
             max_repay,
             min_collateral_out,
         },
+    )
+}
+
+/// Writes off `p`'s debt once its collateral is worth less than the dust
+/// value; what collateral is left goes to `treasury_collateral_account`.
+pub fn write_off_bad_debt(p: &PricedPosition, treasury_collateral_account: Pubkey) -> Instruction {
+    build(
+        accounts::WriteOffBadDebt {
+            market: p.market,
+            position: p.position,
+            collateral: tokens(&p.collateral, treasury_collateral_account),
+            debt_reserve: p.debt.reserve,
+            collateral_price: p.collateral.price_account,
+            debt_price: p.debt.price_account,
+            event_authority: pda::event_authority(),
+            program: risk_engine::ID,
+        },
+        instruction::WriteOffBadDebt {},
     )
 }

@@ -6,12 +6,12 @@
 
 use anchor_lang::prelude::Result;
 use fixed::types::I80F48;
-use risk_engine::calibration::{effective_max_ltv_bps, effective_threshold_bps};
+use risk_engine::calibration::{effective_max_ltv_bps, effective_threshold_bps, following_pauses};
 use risk_engine::lending;
 use risk_engine::liquidation::position_sides;
 use risk_engine::math::liquidation::{health_factor, is_liquidatable};
 use risk_engine::oracle::pyth::OraclePrice;
-use risk_engine::state::{Position, Reserve};
+use risk_engine::state::{Market, Position, Reserve};
 
 /// What a position looks like to the program at one moment.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,28 +25,33 @@ pub struct PositionHealth {
     /// The most a borrow or a withdrawal may leave: threshold minus the
     /// LTV buffer, bps.
     pub max_ltv_bps: u16,
-    /// `collateral × P_c × LT / (debt × P_d)` at spot prices; `None` with
-    /// no debt.
+    /// `collateral × P_c × LT / (debt × P_d)` at the prices liquidation
+    /// values at (spot, or the band's edge when a band is wider than its
+    /// reserve allows); `None` with no debt.
     pub health_factor: Option<I80F48>,
     /// Whether `liquidate` would accept the position now.
     pub liquidatable: bool,
     /// The largest `borrow` amount the program accepts now, base units of
     /// the debt mint: within max LTV at conservative prices (collateral at
     /// `min(spot, EMA)`, debt at `max(spot, EMA)`), the reserve's liquidity
-    /// and its borrow cap.
+    /// and its borrow cap; 0 when even that would leave the position's debt
+    /// under the debt reserve's minimum borrow value.
     pub max_borrow: u64,
 }
 
-/// The position's health at `now` from its accounts and both prices as the
-/// oracle adapter accepted them.
+/// The position's health at `now` from its accounts (the collateral
+/// reserve's `market` gives the refresh-pause clock the threshold in use
+/// follows) and both prices as the oracle adapter accepted them.
 pub fn position_health(
     position: &Position,
     collateral: &Reserve,
     collateral_price: &OraclePrice,
     debt: &Reserve,
     debt_price: &OraclePrice,
+    market: &Market,
     now: i64,
 ) -> Result<PositionHealth> {
+    let collateral = &following_pauses(collateral, market, now);
     let mut debt = *debt;
     lending::accrue_interest(&mut debt, now)?;
     let (collateral_side, debt_side) =
@@ -79,6 +84,11 @@ pub fn position_health(
             refused = middle;
         }
     }
+    // The minimum borrow value refuses small amounts, not large ones: the
+    // largest that fits the rest is the one to ask it of.
+    if accepted > 0 && !meets_min_borrow(position, &debt, debt_price, accepted) {
+        accepted = 0;
+    }
     Ok(PositionHealth {
         debt_owed: debt_side.amount,
         threshold_bps,
@@ -87,6 +97,23 @@ pub fn position_health(
         liquidatable,
         max_borrow: accepted,
     })
+}
+
+/// Whether a position owing its debt plus `amount` meets the debt reserve's
+/// minimum borrow value (`lending::require_min_borrow_value`).
+fn meets_min_borrow(
+    position: &Position,
+    accrued_debt: &Reserve,
+    debt_price: &OraclePrice,
+    amount: u64,
+) -> bool {
+    let mut debt = *accrued_debt;
+    let mut position = *position;
+    let Ok(minted) = lending::borrow(&mut debt, amount) else {
+        return false;
+    };
+    position.debt_shares = position.debt_shares.saturating_add(minted);
+    lending::require_min_borrow_value(&position, &debt, debt_price).is_ok()
 }
 
 /// Whether `borrow(amount)` passes the program's checks, run on copies:

@@ -40,6 +40,9 @@ pub struct ReserveSpec {
     pub bounds: RiskBounds,
     pub calibration: CalibrationParams,
     pub interest: InterestModel,
+    /// Least a position's debt in this reserve may be worth after a borrow,
+    /// whole quote units (`interest.min_borrow`; 0 for none).
+    pub min_borrow_value_quote: u64,
     pub depth_reporter: Pubkey,
     /// Embedded bank only: the first price of its Pyth account, × 10^-8 USD.
     pub initial_price_e8: Option<i64>,
@@ -158,7 +161,9 @@ fn reserve_spec(
     let oracle = oracle_config(take("oracle"), feed_id)?;
     let bounds = risk_bounds(take("bounds"))?;
     let calibration = calibration_params(take("calibration"))?;
-    let interest = interest_model(take("interest"), decimals)?;
+    let mut interest_fields = take("interest");
+    let min_borrow_value_quote = min_borrow_value(&mut interest_fields)?;
+    let interest = interest_model(interest_fields, decimals)?;
     checked(oracle.validate(), "oracle")?;
     checked(bounds.validate(), "bounds")?;
     checked(calibration.validate(), "calibration")?;
@@ -186,6 +191,7 @@ fn reserve_spec(
         bounds,
         calibration,
         interest,
+        min_borrow_value_quote,
         depth_reporter: optional_key(&section.depth_reporter, "depth_reporter")?
             .unwrap_or_default(),
         initial_price_e8,
@@ -303,6 +309,19 @@ pub fn calibration_params(mut f: Fields) -> Result<CalibrationParams> {
     };
     f.finish()?;
     Ok(params)
+}
+
+/// `interest.min_borrow` ("10 USD"), 0 when absent, within the program's
+/// limit (`set_min_borrow_value`).
+pub fn min_borrow_value(f: &mut Fields) -> Result<u64> {
+    let value = f.maybe("min_borrow", units::usd_whole)?.unwrap_or(0);
+    if value > risk_engine::constants::MAX_MIN_BORROW_VALUE_QUOTE {
+        bail!(
+            "interest.min_borrow: {value} USD is above the program's limit of {} USD",
+            risk_engine::constants::MAX_MIN_BORROW_VALUE_QUOTE
+        );
+    }
+    Ok(value)
 }
 
 pub fn interest_model(mut f: Fields, decimals: u8) -> Result<InterestModel> {

@@ -104,7 +104,8 @@ pub fn plan(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<Planne
             Err(error) => report.unpriced.push((address, format!("{error:#}"))),
         }
     }
-    let view = MarketView::new(views, market.liquidation, now)
+    let paused_secs = market.refresh_paused_secs_at(now);
+    let view = MarketView::new(views, market.liquidation, paused_secs, now)
         .map_err(|error| anyhow!(program_reason(&error)))?;
     let positions = accounts::positions_of(chain, &options.market)?;
     report.positions = positions.len();
@@ -129,7 +130,8 @@ pub fn plan(chain: &mut dyn Chain, options: &LiquidatorOptions) -> Result<Planne
 
 /// The reserve's price as the program would accept it for a liquidation
 /// now: fresh enough for `liquidation_max_age_secs`, and not older than the
-/// newest price the reserve has accepted.
+/// newest price the reserve has accepted by more than a liquidation's
+/// tolerance.
 fn usable_price(
     chain: &mut dyn Chain,
     asset: &ReserveAccounts,
@@ -141,8 +143,11 @@ fn usable_price(
     let price = load_price(&update, &reserve.oracle, now, PriceUse::Liquidation)
         .map_err(|error| anyhow!(program_reason(&error)))?;
     let mut mark = *reserve;
-    mark.accept_price_time(price.publish_time)
-        .map_err(|error| anyhow!(program_reason(&error)))?;
+    mark.accept_price_time(
+        price.publish_time,
+        PriceUse::Liquidation.lag_tolerance_secs(),
+    )
+    .map_err(|error| anyhow!(program_reason(&error)))?;
     Ok(price)
 }
 

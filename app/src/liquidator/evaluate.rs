@@ -32,15 +32,20 @@ pub struct MarketView {
 
 impl MarketView {
     /// Accrues every reserve's interest to `now` once, so that evaluating
-    /// many positions does not repeat it.
+    /// many positions does not repeat it, and moves each reserve's
+    /// staleness clock past the market's refresh pauses
+    /// (`refresh_paused_secs`: `Market::refresh_paused_secs_at(now)`), as
+    /// the program does before it reads a threshold.
     pub fn new(
         reserves: HashMap<Pubkey, ReserveView>,
         rules: LiquidationConfig,
+        refresh_paused_secs: u64,
         now: i64,
     ) -> anchor_lang::Result<Self> {
         let mut reserves = reserves;
         for view in reserves.values_mut() {
             lending::accrue_interest(&mut view.reserve, now)?;
+            view.reserve.follow_refresh_pauses(refresh_paused_secs);
         }
         Ok(Self {
             reserves,
@@ -91,10 +96,15 @@ pub fn evaluate(
     let received = token_value(
         outcome.split.to_liquidator,
         collateral.reserve.mint_decimals,
-        collateral.price.price,
+        collateral.price.liquidation_collateral_price(),
     )
     .ok()?;
-    let paid = token_value(outcome.repaid, debt.reserve.mint_decimals, debt.price.price).ok()?;
+    let paid = token_value(
+        outcome.repaid,
+        debt.reserve.mint_decimals,
+        debt.price.liquidation_debt_price(),
+    )
+    .ok()?;
     let kept_bps = u128::from(10_000 - tolerance_bps.min(10_000));
     let min_collateral_out = (u128::from(outcome.split.to_liquidator) * kept_bps / 10_000) as u64;
     Some(Candidate {

@@ -44,6 +44,7 @@ pub fn price(value: f64) -> OraclePrice {
         ema_price: price,
         ema_conf: price / 1_000,
         publish_time: NOW,
+        band_within_limit: true,
     }
 }
 
@@ -105,7 +106,7 @@ pub fn book_of(debts: impl IntoIterator<Item = u64>) -> (MarketView, Vec<(Pubkey
         ),
     ]);
     let market =
-        MarketView::new(reserves, liquidation_rules(), NOW).expect("a valid sample market");
+        MarketView::new(reserves, liquidation_rules(), 0, NOW).expect("a valid sample market");
     (market, positions)
 }
 

@@ -4,9 +4,9 @@
 // fixed-point arithmetic. `riskctl`'s `client::health` is the reference;
 // the tests compare with its outputs.
 
-import type { Position, Reserve } from "./accounts";
+import type { Market, Position, Reserve } from "./accounts";
 import * as fixed from "./fixed";
-import { collateralPrice, debtPrice, OraclePrice } from "./pyth";
+import { collateralPrice, debtPrice, liquidationCollateralPrice, liquidationDebtPrice, OraclePrice } from "./pyth";
 
 const BPS = 10_000n;
 const SECONDS_PER_YEAR = 31_536_000n;
@@ -14,13 +14,28 @@ const SECONDS_PER_HOUR = 3_600n;
 
 const big = (value: { toString(): string }) => BigInt(value.toString());
 
+/** Seconds the market's refreshes have spent paused by governance up to `now` (`Market::refresh_paused_secs_at`). */
+export function refreshPausedSecs(market: Market, now: bigint): bigint {
+  const since = big(market.refreshPausedSinceTs);
+  const running = since > 0n && now > since ? now - since : 0n;
+  return big(market.refreshPausedSecs) + running;
+}
+
+/** When the reserve's calibration goes stale, once it has followed its market's refresh pauses to `now` (`Reserve::follow_refresh_pauses`). */
+export function staleFromTs(reserve: Reserve, market: Market, now: bigint): bigint {
+  const staleFrom = big(reserve.staleFromTs);
+  const unseen = refreshPausedSecs(market, now) - big(reserve.refreshPausedSecsSeen);
+  return unseen > 0n && staleFrom > 0n ? staleFrom + unseen : staleFrom;
+}
+
 /** The threshold liquidation uses at `now`: the calibrated one, declining
- * toward `lt_min` at the tightening rate once the calibration is stale. */
-export function effectiveThresholdBps(reserve: Reserve, now: bigint): number {
+ * toward `lt_min` at the tightening rate once the calibration is stale
+ * (not while governance pauses refreshes: the market's pause clock). */
+export function effectiveThresholdBps(reserve: Reserve, market: Market, now: bigint): number {
   const bounds = reserve.bounds;
   const calibrated = reserve.calibrated;
   if (big(calibrated.lastCalibrationTs) === 0n) return bounds.ltMinBps;
-  const staleFrom = big(reserve.staleFromTs);
+  const staleFrom = staleFromTs(reserve, market, now);
   if (now <= staleFrom) return calibrated.liquidationThresholdBps;
   const declineBps = (BigInt(bounds.maxTightenBpsPerHour) * (now - staleFrom)) / SECONDS_PER_HOUR;
   const declined = BigInt(calibrated.liquidationThresholdBps) - declineBps;
@@ -28,8 +43,8 @@ export function effectiveThresholdBps(reserve: Reserve, now: bigint): number {
 }
 
 /** The most a borrow or a withdrawal may leave at `now`, bps. */
-export function effectiveMaxLtvBps(reserve: Reserve, now: bigint): number {
-  return Math.max(0, effectiveThresholdBps(reserve, now) - reserve.bounds.ltvBufferBps);
+export function effectiveMaxLtvBps(reserve: Reserve, market: Market, now: bigint): number {
+  return Math.max(0, effectiveThresholdBps(reserve, market, now) - reserve.bounds.ltvBufferBps);
 }
 
 /** The lending state that matters here, as bigints. */
@@ -99,20 +114,21 @@ export interface PositionHealth {
   /** The threshold liquidation uses, bps. */
   thresholdBps: number;
   maxLtvBps: number;
-  /** `collateral × P_c × LT / (debt × P_d)` as I80F48 bits at spot prices; `null` with no debt. */
+  /** `collateral × P_c × LT / (debt × P_d)` as I80F48 bits at the prices a liquidation values at (spot, or the band's edge beyond the reserve's limit); `null` with no debt. */
   healthFactor: bigint | null;
   liquidatable: boolean;
-  /** The largest `borrow` amount the program accepts now, base units of the debt mint. */
+  /** The largest `borrow` amount the program accepts now, base units of the debt mint (0 when it would leave the debt under the reserve's minimum borrow value). */
   maxBorrow: bigint;
 }
 
-/** The position's health at `now` (unix seconds), from its accounts and both prices. */
+/** The position's health at `now` (unix seconds), from its accounts, both prices and the collateral reserve's market (its refresh-pause clock). */
 export function positionHealth(
   position: Position,
   collateral: Reserve,
   collateralOracle: OraclePrice,
   debt: Reserve,
   debtOracle: OraclePrice,
+  market: Market,
   now: bigint,
 ): PositionHealth {
   const index = accruedBorrowIndex(debt, now);
@@ -120,9 +136,9 @@ export function positionHealth(
   const shares = big(position.debtShares);
   const owed = debtOwed(shares, index);
   const collateralAmount = big(position.collateralAmount);
-  const thresholdBps = effectiveThresholdBps(collateral, now);
-  const collateralValue = tokenValue(collateralAmount, collateral.mintDecimals, collateralOracle.price);
-  const debtValue = tokenValue(owed, debt.mintDecimals, debtOracle.price);
+  const thresholdBps = effectiveThresholdBps(collateral, market, now);
+  const collateralValue = tokenValue(collateralAmount, collateral.mintDecimals, liquidationCollateralPrice(collateralOracle));
+  const debtValue = tokenValue(owed, debt.mintDecimals, liquidationDebtPrice(debtOracle));
   let healthFactor: bigint | null = null;
   let liquidatable = false;
   if (owed > 0n) {
@@ -131,7 +147,7 @@ export function positionHealth(
     // Debt too small to have a value is infinitely healthy, as on chain.
     healthFactor = debtValue <= 0n ? fixed.MAX : fixed.div(fixed.divInt(limit, BPS), debtValue);
   }
-  const maxLtvBps = effectiveMaxLtvBps(collateral, now);
+  const maxLtvBps = effectiveMaxLtvBps(collateral, market, now);
   const fits = (amount: bigint): boolean => {
     if (amount <= 0n || amount > lending.availableLiquidity) return false;
     const minted = fixed.ceilToInt(fixed.div(fixed.fromInt(amount), index));
@@ -149,6 +165,13 @@ export function positionHealth(
     const middle = accepted + (refused - accepted) / 2n;
     if (fits(middle)) accepted = middle;
     else refused = middle;
+  }
+  // The minimum borrow value refuses small amounts, not large ones.
+  const minimum = big(debt.minBorrowValueQuote);
+  if (accepted > 0n && minimum > 0n) {
+    const minted = fixed.ceilToInt(fixed.div(fixed.fromInt(accepted), index));
+    const value = tokenValue(debtOwed(shares + minted, index), debt.mintDecimals, debtPrice(debtOracle));
+    if (value < fixed.fromInt(minimum)) accepted = 0n;
   }
   return { debtOwed: owed, thresholdBps, maxLtvBps, healthFactor, liquidatable, maxBorrow: accepted };
 }

@@ -114,6 +114,18 @@ export const setDepthReporter = (
   depthReporter: PublicKey,
 ) => methods.setDepthReporter(depthReporter).accountsStrict(governReserve(authority, market, reserve)).instruction();
 
+/** Least a position's debt in `reserve` may be worth after a borrow, whole quote units; 0 for none. */
+export const setMinBorrowValue = (
+  authority: PublicKey,
+  market: PublicKey,
+  reserve: PublicKey,
+  minBorrowValueQuote: Amount,
+) =>
+  methods
+    .setMinBorrowValue(bn(minBorrowValueQuote))
+    .accountsStrict(governReserve(authority, market, reserve))
+    .instruction();
+
 const governMarket = (authority: PublicKey, market: PublicKey) => ({ authority, market, ...events() });
 
 export const proposeAuthority = (authority: PublicKey, market: PublicKey, newAuthority: PublicKey) =>
@@ -289,6 +301,21 @@ export const liquidate = (p: PricedPosition, l: LiquidatorAccounts, maxRepay: Am
       collateralPrice: p.collateral.priceAccount,
       debtPrice: p.debt.priceAccount,
       treasuryCollateralAccount: l.treasuryCollateralAccount,
+      ...events(),
+    })
+    .instruction();
+
+/** Permissionless: writes off `p`'s debt once its collateral is worth less than the dust value; the dust goes to the treasury's account. */
+export const writeOffBadDebt = (p: PricedPosition, treasuryCollateralAccount: PublicKey) =>
+  methods
+    .writeOffBadDebt()
+    .accountsStrict({
+      market: p.market,
+      position: p.position,
+      collateral: tokens(p.collateral, treasuryCollateralAccount),
+      debtReserve: p.debt.reserve,
+      collateralPrice: p.collateral.priceAccount,
+      debtPrice: p.debt.priceAccount,
       ...events(),
     })
     .instruction();

@@ -46,8 +46,12 @@ export function scaleByExponent(mantissa: bigint, exponent: number): bigint {
 /** The spot and EMA prices of an update, as the program reads them. */
 export interface OraclePrice {
   price: bigint;
+  /** The spot band, I80F48 bits. */
+  conf: bigint;
   emaPrice: bigint;
   publishTime: bigint;
+  /** Whether the spot band is within the reserve's `maxConfidenceBps`; only a liquidation accepts one that is not. */
+  bandWithinLimit: boolean;
 }
 
 /**
@@ -59,8 +63,10 @@ export function oraclePrice(update: PriceUpdate): OraclePrice {
   const message = update.priceMessage;
   return {
     price: scaleByExponent(BigInt(message.price.toString()), message.exponent),
+    conf: scaleByExponent(BigInt(message.conf.toString()), message.exponent),
     emaPrice: scaleByExponent(BigInt(message.emaPrice.toString()), message.exponent),
     publishTime: BigInt(message.publishTime.toString()),
+    bandWithinLimit: true,
   };
 }
 
@@ -68,8 +74,18 @@ export function oraclePrice(update: PriceUpdate): OraclePrice {
 export const collateralPrice = (p: OraclePrice) => fixed.min(p.price, p.emaPrice);
 /** Debt side of a conservative valuation: the higher of spot and EMA. */
 export const debtPrice = (p: OraclePrice) => fixed.max(p.price, p.emaPrice);
+/** What a liquidation values collateral at: spot, or `price - conf` when the band is wider than the reserve allows. */
+export const liquidationCollateralPrice = (p: OraclePrice) => (p.bandWithinLimit ? p.price : p.price - p.conf);
+/** What a liquidation values debt at: spot, or `price + conf` when the band is wider than the reserve allows. */
+export const liquidationDebtPrice = (p: OraclePrice) => (p.bandWithinLimit ? p.price : p.price + p.conf);
 
-/** What a price is read for: each asks for the age the program allows it. */
+/**
+ * What a price is read for, each with the program's checks: a refresh reads
+ * spot within `maxAgeSecs`; lending reads spot and EMA, as fresh as a
+ * liquidation; a liquidation reads spot within `liquidationMaxAgeSecs`,
+ * accepts a band up to 10 % (valued at its edge beyond the reserve's limit)
+ * and may lag the newest accepted price by 5 s.
+ */
 export type PriceUse = "calibration" | "lending" | "liquidation";
 
 /** The program's refusal of a price, with its error. */
@@ -82,6 +98,10 @@ export class PriceRefused extends Error {
 const MIN_PYTH_EXPONENT = -18;
 const MAX_PYTH_EXPONENT = 12;
 const MAX_PUBLISH_TIME_SKEW_SECS = 10n;
+/** `MAX_ORACLE_CONFIDENCE_BPS`: no use reads a band wider than 10 %. */
+const MAX_ORACLE_CONFIDENCE_BPS = 1_000;
+/** `LIQUIDATION_PRICE_LAG_TOLERANCE_SECS`. */
+const LIQUIDATION_PRICE_LAG_TOLERANCE_SECS = 5n;
 const VERIFICATION_FULL = 255;
 
 function refuse(name: string): never {
@@ -99,9 +119,9 @@ function confidenceWithin(price: bigint, conf: bigint, maxBps: number): boolean 
  * The update's prices as the program accepts them for `reserve` at `now`
  * (unix seconds), or `PriceRefused` with the error the program would
  * return: the checks of the oracle adapter (`load_price`: feed, proof,
- * age for the use, publish time not ahead, positive prices, confidence,
- * exponent) and that the price is not older than the newest the reserve
- * accepted.
+ * age for the use, publish time not ahead, positive prices, confidence for
+ * the use, exponent) and that the price is not older than the newest the
+ * reserve accepted (a liquidation's by 5 s at most).
  */
 export function acceptPrice(update: PriceUpdate, reserve: Reserve, now: bigint, use: PriceUse): OraclePrice {
   const message = update.priceMessage;
@@ -112,22 +132,26 @@ export function acceptPrice(update: PriceUpdate, reserve: Reserve, now: bigint, 
   if (rank < config.minVerification) refuse("OracleVerificationTooLow");
   const publishTime = BigInt(message.publishTime.toString());
   const age = now - publishTime;
-  const maxAge = BigInt(use === "liquidation" ? config.liquidationMaxAgeSecs : config.maxAgeSecs);
+  const maxAge = BigInt(use === "calibration" ? config.maxAgeSecs : config.liquidationMaxAgeSecs);
   if (age > maxAge) refuse("OraclePriceStale");
   if (age < -MAX_PUBLISH_TIME_SKEW_SECS) refuse("OraclePublishTimeInFuture");
   const price = BigInt(message.price.toString());
   const emaPrice = BigInt(message.emaPrice.toString());
   if (price <= 0n || emaPrice <= 0n) refuse("OraclePriceNotPositive");
-  if (
-    !confidenceWithin(price, BigInt(message.conf.toString()), config.maxConfidenceBps) ||
-    !confidenceWithin(emaPrice, BigInt(message.emaConf.toString()), config.maxConfidenceBps)
-  ) {
-    refuse("OracleConfidenceTooWide");
-  }
+  const conf = BigInt(message.conf.toString());
+  const bandWithinLimit = confidenceWithin(price, conf, config.maxConfidenceBps);
+  const bandsAcceptable =
+    use === "calibration"
+      ? bandWithinLimit
+      : use === "lending"
+        ? bandWithinLimit && confidenceWithin(emaPrice, BigInt(message.emaConf.toString()), config.maxConfidenceBps)
+        : confidenceWithin(price, conf, MAX_ORACLE_CONFIDENCE_BPS);
+  if (!bandsAcceptable) refuse("OracleConfidenceTooWide");
   if (message.exponent < MIN_PYTH_EXPONENT || message.exponent > MAX_PYTH_EXPONENT) refuse("OracleExponentOutOfRange");
-  const accepted = oraclePrice(update);
+  const accepted = { ...oraclePrice(update), bandWithinLimit };
   // A price below I80F48's resolution would read as zero.
   if (accepted.price <= 0n || accepted.emaPrice <= 0n) refuse("OracleExponentOutOfRange");
-  if (publishTime < BigInt(reserve.newestPricePublishTime.toString())) refuse("OraclePriceOlderThanAccepted");
+  const tolerance = use === "liquidation" ? LIQUIDATION_PRICE_LAG_TOLERANCE_SECS : 0n;
+  if (publishTime + tolerance < BigInt(reserve.newestPricePublishTime.toString())) refuse("OraclePriceOlderThanAccepted");
   return accepted;
 }

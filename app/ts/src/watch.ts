@@ -4,9 +4,9 @@
 
 import { Connection, PublicKey } from "@solana/web3.js";
 
-import { fetchAll, Reserve } from "./accounts";
+import { fetchAll, Market, Reserve } from "./accounts";
 import * as fixed from "./fixed";
-import { effectiveMaxLtvBps, effectiveThresholdBps } from "./health";
+import { effectiveMaxLtvBps, effectiveThresholdBps, staleFromTs } from "./health";
 
 export interface ReserveLine {
   address: PublicKey;
@@ -32,20 +32,21 @@ export function sigmaBpsPerYear(variance: { value: number[] }): bigint {
   return fixed.roundToInt(root * 10_000n);
 }
 
-export function reserveLine(address: PublicKey, reserve: Reserve, now: bigint): ReserveLine {
+/** The reserve's line at `now`; `market` is the reserve's own (its refresh-pause clock). */
+export function reserveLine(address: PublicKey, reserve: Reserve, market: Market, now: bigint): ReserveLine {
   const calibrated = reserve.calibrated;
   const calibratedAt = BigInt(calibrated.lastCalibrationTs.toString());
   return {
     address,
     mint: reserve.mint,
-    thresholdBps: effectiveThresholdBps(reserve, now),
+    thresholdBps: effectiveThresholdBps(reserve, market, now),
     calibratedThresholdBps: calibrated.liquidationThresholdBps,
-    maxLtvBps: effectiveMaxLtvBps(reserve, now),
+    maxLtvBps: effectiveMaxLtvBps(reserve, market, now),
     bonusBps: calibrated.liquidationBonusBps,
     sigmaFastBpsPerYear: sigmaBpsPerYear(calibrated.fastVariancePerYear),
     sigmaSlowBpsPerYear: sigmaBpsPerYear(calibrated.slowVariancePerYear),
     calibrationAgeSecs: calibratedAt === 0n ? null : now - calibratedAt,
-    stale: calibratedAt !== 0n && now > BigInt(reserve.staleFromTs.toString()),
+    stale: calibratedAt !== 0n && now > staleFromTs(reserve, market, now),
   };
 }
 
@@ -81,8 +82,13 @@ export async function watchReserves(connection: Connection, options: WatchOption
     const slot = await connection.getSlot();
     const now = BigInt((await connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000));
     const reserves = await fetchAll<Reserve>(connection, "reserve", options.market);
+    const markets = new Map(
+      (await fetchAll<Market>(connection, "market")).map(({ address, account }) => [address.toBase58(), account]),
+    );
     for (const { address, account } of reserves) {
-      const line = reserveLine(address, account, now);
+      const market = markets.get(account.market.toBase58());
+      if (!market) throw new Error(`reserve ${address.toBase58()}: its market ${account.market.toBase58()} is not readable`);
+      const line = reserveLine(address, account, market, now);
       report(line, formatReserveLine(line));
     }
     if (options.polls && poll >= options.polls) return;

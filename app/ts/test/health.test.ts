@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { acceptPrice, decodePosition, decodePriceUpdate, decodeReserve, fixed, positionHealth } from "../src";
+import { acceptPrice, decodeMarket, decodePosition, decodePriceUpdate, decodeReserve, fixed, positionHealth, PriceUse } from "../src";
 import { bytes, scenario } from "./scenario";
 
 test("the scenario recorded health with and without debt, healthy and liquidatable, and the edge cases", () => {
@@ -21,6 +21,9 @@ test("the scenario recorded health with and without debt, healthy and liquidatab
     "scarce liquidity",
     "no debt, never calibrated",
     "debt worth nothing",
+    "stale 1.5 h, refreshes paused 2 h",
+    "minimum borrow value",
+    "band wider than allowed",
   ]) {
     assert.ok(names.includes(edge), edge);
   }
@@ -34,12 +37,14 @@ for (const [n, recorded] of scenario.health.entries()) {
     const now = BigInt(recorded.now);
     const collateral = decodeReserve(bytes(recorded.collateralReserve));
     const debt = decodeReserve(bytes(recorded.debtReserve));
+    const use = recorded.priceUse as PriceUse;
     const health = positionHealth(
       decodePosition(bytes(recorded.position)),
       collateral,
-      acceptPrice(decodePriceUpdate(bytes(recorded.collateralPrice)), collateral, now, "lending"),
+      acceptPrice(decodePriceUpdate(bytes(recorded.collateralPrice)), collateral, now, use),
       debt,
-      acceptPrice(decodePriceUpdate(bytes(recorded.debtPrice)), debt, now, "lending"),
+      acceptPrice(decodePriceUpdate(bytes(recorded.debtPrice)), debt, now, use),
+      decodeMarket(bytes(recorded.market)),
       now,
     );
     const expected = recorded.expected;

@@ -54,6 +54,7 @@ const BUILDERS: Record<string, (i: Inputs) => Promise<TransactionInstruction>> =
   set_interest_model: (i) =>
     ix.setInterestModel(key(i.authority), key(i.market), key(i.reserve), fromRust(i.value, defined("InterestModel"))),
   set_depth_reporter: (i) => ix.setDepthReporter(key(i.authority), key(i.market), key(i.reserve), key(i.value)),
+  set_min_borrow_value: (i) => ix.setMinBorrowValue(key(i.authority), key(i.market), key(i.reserve), amount(i.value)),
   set_liquidation_config: (i) =>
     ix.setLiquidationConfig(key(i.authority), key(i.market), fromRust(i.value, defined("LiquidationConfig"))),
   set_guardian: (i) => ix.setGuardian(key(i.authority), key(i.market), key(i.value)),
@@ -79,6 +80,7 @@ const BUILDERS: Record<string, (i: Inputs) => Promise<TransactionInstruction>> =
   claim_protocol_fees: (i) => ix.claimProtocolFees(key(i.market), reserveAccounts(i.asset), key(i.treasuryTokenAccount)),
   liquidate: (i) =>
     ix.liquidate(pricedPosition(i.p), liquidatorAccounts(i.l), amount(i.maxRepay), amount(i.minCollateralOut)),
+  write_off_bad_debt: (i) => ix.writeOffBadDebt(pricedPosition(i.p), key(i.treasuryCollateralAccount)),
 };
 
 test("every instruction of the IDL was recorded and has a builder", () => {

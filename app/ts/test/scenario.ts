@@ -36,6 +36,10 @@ export interface HealthCase {
   debtReserve: string;
   collateralPrice: string;
   debtPrice: string;
+  /** The collateral reserve's market: its refresh-pause clock. */
+  market: string;
+  /** What the prices were accepted for: "lending", or "liquidation" for a band wider than allowed. */
+  priceUse: string;
   expected: {
     debtOwed: string;
     thresholdBps: string;

@@ -12,15 +12,16 @@ import { bytes, scenario } from "./scenario";
 
 const reserves = scenario.accounts.filter((a) => a.type === "Reserve");
 
-function standIn(now: number): { connection: Connection; filters: unknown[] } {
-  const filters: unknown[] = [];
+/** A stand-in RPC; `calls` keeps each `getProgramAccounts` call's filters (reserves first, then markets). */
+function standIn(now: number): { connection: Connection; calls: unknown[][] } {
+  const calls: unknown[][] = [];
   const connection = {
     getSlot: async () => 1,
     getBlockTime: async () => now,
     // As an RPC node does: every memcmp filter must match.
     getProgramAccounts: async (program: PublicKey, config: { filters: { memcmp: { offset: number; bytes: string } }[] }) => {
       assert.ok(program.equals(PROGRAM_ID));
-      filters.push(...config.filters);
+      calls.push(config.filters);
       return scenario.accounts
         .map((a) => ({
           pubkey: new PublicKey(a.address),
@@ -34,17 +35,17 @@ function standIn(now: number): { connection: Connection; filters: unknown[] } {
         );
     },
   } as unknown as Connection;
-  return { connection, filters };
+  return { connection, calls };
 }
 
 test("each reserve is printed with its threshold, LTV, bonus, volatility and age", async () => {
   const reserve = decodeReserve(bytes(reserves[0].data));
   const calibratedAt = Number(reserve.calibrated.lastCalibrationTs.toString());
-  const { connection, filters } = standIn(calibratedAt + 60);
+  const { connection, calls } = standIn(calibratedAt + 60);
   const printed: { line: ReserveLine; text: string }[] = [];
   await watchReserves(connection, { polls: 1, onLine: (line, text) => printed.push({ line, text }) });
   assert.equal(printed.length, reserves.length);
-  assert.equal(filters.length, 1, "all markets: the discriminator filter alone");
+  assert.equal(calls[0].length, 1, "all markets: the discriminator filter alone");
   const first = printed.find((p) => p.line.address.toBase58() === reserves[0].address);
   assert.ok(first);
   assert.equal(first.line.thresholdBps, reserve.calibrated.liquidationThresholdBps);
@@ -58,11 +59,11 @@ test("each reserve is printed with its threshold, LTV, bonus, volatility and age
 test("a stale calibration shows the declining threshold beside the calibrated one", async () => {
   const reserve = decodeReserve(bytes(reserves[0].data));
   const staleFrom = Number(reserve.staleFromTs.toString());
-  const { connection, filters } = standIn(staleFrom + 3_600);
+  const { connection, calls } = standIn(staleFrom + 3_600);
   const market = reserve.market;
   const printed: ReserveLine[] = [];
   await watchReserves(connection, { polls: 1, market, onLine: (line) => printed.push(line) });
-  assert.equal(filters.length, 2, "one market: its key filters too");
+  assert.equal(calls[0].length, 2, "one market: its key filters too");
   assert.equal(printed.length, reserves.length, "both reserves are of that market");
   const line = printed.find((l) => l.address.toBase58() === reserves[0].address);
   assert.ok(line);

@@ -15,4 +15,6 @@ pub enum ConsumerError {
     WrongReserve,
     #[msg("The reserve's account layout version is not the one this consumer reads")]
     UnsupportedReserveVersion,
+    #[msg("Market is not the reserve's market")]
+    WrongMarket,
 }

@@ -29,6 +29,10 @@ pub struct CollateralConfig {
     /// Clock time of the last sync.
     pub synced_at_ts: i64,
     pub bump: u8,
+    /// The engine's floor and decline rate at the last sync: once stale, the
+    /// threshold liquidation uses declines as the engine's does.
+    pub lt_min_bps: u16,
+    pub max_tighten_bps_per_hour: u16,
 }
 
 impl CollateralConfig {
@@ -43,6 +47,25 @@ impl CollateralConfig {
             && now <= self.stale_from_ts
             && now.saturating_sub(self.calibrated_at_ts) <= i64::from(self.max_age_secs);
         fresh.then_some(self.liquidation_threshold_bps)
+    }
+
+    /// The threshold the protocol liquidates at `now`: the synced one, and
+    /// once its calibration is stale the engine's decline toward `lt_min`
+    /// (`quote::declined_threshold_bps`), so the protocol never liquidates
+    /// at a threshold the engine has stopped vouching for. `None` before
+    /// the first sync. A refresh pause that began after the last sync is
+    /// not seen here, so the decline may run ahead of the engine's: the
+    /// cautious side, until the next sync.
+    pub fn liquidation_threshold_bps(&self, now: i64) -> Option<u16> {
+        (self.calibrated_at_ts != 0).then(|| {
+            crate::quote::declined_threshold_bps(
+                self.liquidation_threshold_bps,
+                self.stale_from_ts,
+                self.lt_min_bps,
+                self.max_tighten_bps_per_hour,
+                now,
+            )
+        })
     }
 }
 
@@ -71,6 +94,8 @@ mod tests {
             stale_from_ts: 4_600,
             synced_at_ts: 1_000,
             bump: 255,
+            lt_min_bps: 7_000,
+            max_tighten_bps_per_hour: 200,
         }
     }
 
@@ -95,5 +120,22 @@ mod tests {
             ..synced()
         };
         assert_eq!(fresh.usable_threshold_bps(0), None);
+        assert_eq!(fresh.liquidation_threshold_bps(0), None);
+    }
+
+    #[test]
+    fn liquidation_follows_the_engines_decline_once_stale() {
+        let config = synced();
+        // Fresh until 4,600, then 200 bps an hour toward 70 %.
+        assert_eq!(config.liquidation_threshold_bps(4_600), Some(8_000));
+        assert_eq!(config.liquidation_threshold_bps(4_600 + 1_800), Some(7_900));
+        assert_eq!(
+            config.liquidation_threshold_bps(4_600 + 3 * 3_600),
+            Some(7_400)
+        );
+        assert_eq!(
+            config.liquidation_threshold_bps(4_600 + 30 * 3_600),
+            Some(7_000)
+        );
     }
 }

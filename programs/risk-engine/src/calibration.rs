@@ -8,7 +8,7 @@ use fixed::types::I80F48;
 use crate::math::threshold::{self, ThresholdLimits};
 use crate::math::volatility;
 use crate::oracle::pyth::OraclePrice;
-use crate::state::Reserve;
+use crate::state::{CalibrationParams, Market, Reserve};
 
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,11 +143,16 @@ pub fn apply_price(reserve: &mut Reserve, price: &OraclePrice, now: i64) -> Resu
             })
         }
         PriceTaken::Seeded => {
-            // The rate limit and the staleness clock start with the series:
+            // A first series starts the rate limit and the staleness clock:
             // a first calibration long after the listing loosens no more
-            // than one long after the last calibration would.
-            reserve.calibrated.rate_limit_anchor_ts = now;
-            reserve.stale_from_ts = grace_end(reserve, now);
+            // than one long after the last calibration would. A series
+            // started again (a new feed) starts neither: the calibration it
+            // follows keeps ageing, and declining once stale, until a
+            // return of the new feed calibrates it afresh.
+            if state.last_calibration_ts == 0 {
+                reserve.calibrated.rate_limit_anchor_ts = now;
+                reserve.stale_from_ts = grace_end(reserve, now);
+            }
             return Ok(RefreshOutcome::Seeded);
         }
         PriceTaken::Counted {
@@ -208,11 +213,11 @@ pub fn slippage_now_bps(reserve: &Reserve, now: i64) -> u16 {
 /// starts from where the decline brought the
 /// threshold, with the rate limit counted from now: the decline used the
 /// tightening the elapsed time allowed, and a calibration that comes back
-/// must not loosen at once what the decline took. So one refresh loosens by
-/// at most `max_loosen_bps_per_hour` times `calibration_max_age_secs` (the
-/// rate limit counts from the last move, and calibrations further apart
-/// than that age made it stale): a long gap does not store up a large
-/// loosening for whoever refreshes first.
+/// must not loosen at once what the decline took. And one refresh loosens
+/// by at most `max_loosen_bps_per_hour` over `loosen_window_secs` (the max
+/// age, from an hour to a day), however long ago the rate limit started: a
+/// long gap does not store up a large loosening for whoever refreshes
+/// first.
 pub fn move_threshold(reserve: &mut Reserve, target_threshold_bps: u16, now: i64) -> u16 {
     let in_use_bps = effective_threshold_bps(reserve, now);
     let went_stale = reserve.stale_from_ts > 0 && now > reserve.stale_from_ts;
@@ -255,17 +260,32 @@ fn grace_end(reserve: &Reserve, at: i64) -> i64 {
 /// after it, a fresh calibration keeps its grace under the new max age, but
 /// never one that ended in the past. The bounds still snap the threshold
 /// into themselves (`Reserve::apply_bounds`): governance is authoritative.
-pub fn govern<T>(reserve: &mut Reserve, now: i64, change: impl FnOnce(&mut Reserve) -> T) -> T {
+///
+/// `refresh_paused_secs` is the market's refresh-pause clock at `now`
+/// (`Reserve::follow_refresh_pauses`), followed first. A fresh
+/// calibration's grace moves by the change of max age only, so the time it
+/// spent under a refresh pause still does not count against it.
+pub fn govern<T>(
+    reserve: &mut Reserve,
+    now: i64,
+    refresh_paused_secs: u64,
+    change: impl FnOnce(&mut Reserve) -> T,
+) -> T {
+    reserve.follow_refresh_pauses(refresh_paused_secs);
     let calibrated = reserve.calibrated.last_calibration_ts > 0;
     if calibrated && now > reserve.stale_from_ts {
         reserve.calibrated.liquidation_threshold_bps = effective_threshold_bps(reserve, now);
         reserve.calibrated.rate_limit_anchor_ts = now;
         reserve.stale_from_ts = now;
     }
+    let old_max_age = i64::from(reserve.calibration.calibration_max_age_secs);
     let changed = change(reserve);
     if calibrated && reserve.stale_from_ts > now {
-        let last = reserve.calibrated.last_calibration_ts;
-        reserve.stale_from_ts = grace_end(reserve, last).max(now);
+        let new_max_age = i64::from(reserve.calibration.calibration_max_age_secs);
+        reserve.stale_from_ts = reserve
+            .stale_from_ts
+            .saturating_add(new_max_age - old_max_age)
+            .max(now);
     }
     reserve.apply_bounds();
     changed
@@ -299,6 +319,27 @@ pub fn effective_threshold_bps(reserve: &Reserve, now: i64) -> u16 {
     (declined as u16).max(bounds.lt_min_bps)
 }
 
+/// The threshold in use at `now` as an instruction would find it, from
+/// accounts as they are stored: the reserve after following its market's
+/// refresh pauses (`Reserve::follow_refresh_pauses`), without writing
+/// anything. What clients, bots and checks read; instructions follow the
+/// pauses on the account itself first and call `effective_threshold_bps`.
+pub fn threshold_in_use_bps(reserve: &Reserve, market: &Market, now: i64) -> u16 {
+    effective_threshold_bps(&following_pauses(reserve, market, now), now)
+}
+
+/// `effective_max_ltv_bps` from stored accounts, as `threshold_in_use_bps`.
+pub fn max_ltv_in_use_bps(reserve: &Reserve, market: &Market, now: i64) -> u16 {
+    effective_max_ltv_bps(&following_pauses(reserve, market, now), now)
+}
+
+/// A copy of `reserve` that has followed `market`'s refresh pauses to `now`.
+pub fn following_pauses(reserve: &Reserve, market: &Market, now: i64) -> Reserve {
+    let mut copy = *reserve;
+    copy.follow_refresh_pauses(market.refresh_paused_secs_at(now));
+    copy
+}
+
 /// The most a borrow or a collateral withdrawal may reach at `now`:
 /// `effective_threshold - ltv_buffer`, the same threshold liquidation uses.
 pub fn effective_max_ltv_bps(reserve: &Reserve, now: i64) -> u16 {
@@ -328,5 +369,18 @@ pub fn threshold_limits(reserve: &Reserve) -> ThresholdLimits {
         lt_max_bps: bounds.lt_max_bps,
         max_tighten_bps_per_hour: bounds.max_tighten_bps_per_hour,
         max_loosen_bps_per_hour: bounds.max_loosen_bps_per_hour,
+        max_loosen_elapsed_secs: loosen_window_secs(&reserve.calibration),
     }
+}
+
+/// Most time one refresh's loosening may count: the calibration's max age
+/// (refreshes further apart leave it stale, and the decline restarts the
+/// rate limit anyway), at least an hour so that every allowed rate (1 bps
+/// per hour and up) still adds up to a whole basis point, and at most a
+/// day, whatever max age governance allows.
+pub fn loosen_window_secs(params: &CalibrationParams) -> u64 {
+    u64::from(params.calibration_max_age_secs).clamp(
+        crate::constants::SECONDS_PER_HOUR,
+        u64::from(crate::constants::SECONDS_PER_DAY),
+    )
 }

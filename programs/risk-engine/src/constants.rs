@@ -37,12 +37,27 @@ pub const SECONDS_PER_DAY: u32 = 86_400;
 pub const MAX_LIQUIDATION_THRESHOLD_BPS: u16 = 9_900;
 /// A liquidation bonus above 50 % is confiscation, not an incentive.
 pub const MAX_LIQUIDATION_BONUS_BPS: u16 = 5_000;
+/// Fastest governance may let a threshold tighten: 10 %/hour. Faster is a
+/// cliff by another name: a borrower at a max LTV 3 % under the threshold
+/// would have 18 minutes, not hours, to act on a calibration or a stale
+/// feed's decline.
+pub const MAX_TIGHTEN_BPS_PER_HOUR: u16 = 1_000;
 /// Largest allowed slippage assumption for a reference liquidation.
 pub const MAX_SLIPPAGE_BPS: u16 = 5_000;
 /// Oracle prices older than an hour are never acceptable.
 pub const MAX_ORACLE_AGE_SECS: u32 = 3_600;
-/// Confidence wider than 10 % of the price is never acceptable.
+/// Confidence wider than 10 % of the price is never acceptable, not even for
+/// a liquidation (which values at the band's edge once the band is wider
+/// than the reserve's own limit).
 pub const MAX_ORACLE_CONFIDENCE_BPS: u16 = 1_000;
+/// How much older than the newest accepted price a liquidation's price may
+/// be. A refresh that lands a slightly newer price just before a pending
+/// liquidation must not make it fail: that would let a borrower delay its
+/// own liquidation by front-running it. A few seconds covers one
+/// transaction's trip; the liquidator can pick among no more than those.
+pub const LIQUIDATION_PRICE_LAG_TOLERANCE_SECS: i64 = 5;
+/// Largest minimum borrow value governance may set: $1M, in whole quote units.
+pub const MAX_MIN_BORROW_VALUE_QUOTE: u64 = 1_000_000;
 /// Shortest EWMA half-life: below a minute the estimate is noise.
 pub const MIN_HALF_LIFE_SECS: u32 = 60;
 /// Longest EWMA half-life: a year.

@@ -29,7 +29,7 @@ pub enum RiskError {
     // Risk bounds.
     #[msg("Liquidation threshold bounds must satisfy 0 < min <= max <= 99 %")]
     ThresholdBoundsInvalid,
-    #[msg("Rate limits must be between 1 and 10,000 bps per hour")]
+    #[msg("Rate limits must be at least 1 bps per hour, tightening at most 1,000 and loosening at most 10,000")]
     RateLimitOutOfRange,
     #[msg("Liquidation bonus bounds must satisfy min <= max <= 50 %")]
     BonusBoundsInvalid,
@@ -120,7 +120,7 @@ pub enum RiskError {
     // Lending.
     #[msg("Amount must be positive")]
     ZeroAmount,
-    #[msg("Lending is paused: no supply, withdrawal or borrow")]
+    #[msg("Lending is paused: no supply, supply withdrawal, borrow, or collateral withdrawal from a position in debt")]
     LendingPaused,
     #[msg("Deposit would exceed the reserve's supply cap")]
     SupplyCapExceeded,
@@ -182,12 +182,24 @@ pub enum RiskError {
     AccountNotAtItsAddress,
     #[msg("This owner already has a position with this id in this market")]
     PositionAlreadyExists,
+
+    // Second review: pauses, stale data and bad debt.
+    #[msg("Liquidations are paused: no borrow or collateral withdrawal may add risk meanwhile")]
+    RiskIncreaseWhileLiquidationsPaused,
+    #[msg("The position's debt would be worth less than the debt reserve's minimum borrow value")]
+    BorrowBelowMinimum,
+    #[msg("Minimum borrow value must be at most 1,000,000 quote units")]
+    MinBorrowValueOutOfRange,
+    #[msg("Position still has collateral worth at least the dust value: liquidate it instead")]
+    CollateralLeftToLiquidate,
+    #[msg("Position has no debt to write off")]
+    NothingToWriteOff,
 }
 
 impl RiskError {
     /// The newest variant: clients map codes `6000..=6000 + LAST` back to
     /// names and messages. Move it when a variant is appended.
-    pub const LAST: RiskError = RiskError::PositionAlreadyExists;
+    pub const LAST: RiskError = RiskError::NothingToWriteOff;
 
     /// The variant of a custom error code, when the code is one of ours.
     pub fn from_code(code: u32) -> Option<RiskError> {
@@ -220,7 +232,7 @@ mod tests {
         assert_eq!(u32::from(first), 6000);
         let last_code = u32::from(RiskError::LAST);
         let last = RiskError::from_code(last_code).expect("last code");
-        assert_eq!(last.name(), "PositionAlreadyExists");
+        assert_eq!(last.name(), "NothingToWriteOff");
         assert!(RiskError::from_code(last_code + 1).is_none());
         assert!(RiskError::from_code(2040).is_none());
     }

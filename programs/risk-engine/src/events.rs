@@ -295,8 +295,11 @@ pub struct ProtocolFeesClaimed {
     pub amount: u64,
 }
 
-/// Everything an indexer needs about one liquidation. Prices are spot, in
-/// quote units per whole token; health factors are plain ratios.
+/// Everything an indexer needs about one liquidation. Prices are those the
+/// position was valued at, in quote units per whole token: spot, or the
+/// band's edge (`price - conf` for collateral, `price + conf` for debt)
+/// when a band was wider than its reserve allows. Health factors are plain
+/// ratios.
 #[event]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Liquidated {
@@ -324,4 +327,35 @@ pub struct Liquidated {
     /// unclaimed fees (`deficit_absorbed_by_fees`), the rest against suppliers.
     pub deficit: u64,
     pub deficit_absorbed_by_fees: u64,
+}
+
+/// A position's debt written off with no collateral value left to
+/// liquidate (`write_off_bad_debt`).
+#[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct BadDebtWrittenOff {
+    pub position: Pubkey,
+    /// Spot prices, or the band's edges when a band was wider than its
+    /// reserve allows, in quote units per whole token.
+    pub collateral_price: WrappedI80F48,
+    pub debt_price: WrappedI80F48,
+    /// Threshold the position was found unhealthy at.
+    pub threshold_bps: u16,
+    /// The collateral left (worth less than the dust value), sent to the
+    /// treasury, collateral base units.
+    pub collateral_to_treasury: u64,
+    /// Debt written off, debt base units: first against the protocol's
+    /// unclaimed fees (`deficit_absorbed_by_fees`), the rest against
+    /// suppliers, which later fees pay back.
+    pub deficit: u64,
+    pub deficit_absorbed_by_fees: u64,
+}
+
+#[event]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MinBorrowValueUpdated {
+    pub reserve: Pubkey,
+    /// Whole quote units; 0 for none.
+    pub old: u64,
+    pub new: u64,
 }

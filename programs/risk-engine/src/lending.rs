@@ -14,6 +14,10 @@ use crate::state::{LendingState, Position, Reserve};
 /// Brings the reserve's borrow index and protocol fees up to `now`:
 /// `index ← index × (1 + rate(u) × dt / year)` with the kinked curve at the
 /// current utilization, the reserve factor of the interest to the protocol.
+/// While suppliers carry a deficit the protocol has not paid back
+/// (`Reserve::deficit_uncovered`), the protocol's share goes to them
+/// instead, in whole units, until it is paid back: fees are junior to
+/// suppliers.
 pub fn accrue_interest(reserve: &mut Reserve, now: i64) -> Result<()> {
     let lending = &mut reserve.lending;
     let elapsed = now.saturating_sub(lending.last_accrual_ts);
@@ -49,6 +53,8 @@ pub fn accrue_interest(reserve: &mut Reserve, now: i64) -> Result<()> {
     lending.borrow_index = accrual.borrow_index.into();
     lending.borrowed_amount = accrual.borrowed.into();
     lending.last_accrual_ts = now;
+    let repaid_to_suppliers = absorb_loss_with_fees(lending, reserve.deficit_uncovered)?;
+    reserve.deficit_uncovered -= repaid_to_suppliers;
     Ok(())
 }
 
@@ -201,6 +207,27 @@ pub fn repay(reserve: &mut Reserve, position_shares: u64, max_amount: u64) -> Re
     Ok(repayment)
 }
 
+/// The check of every borrow: the position's debt after it is worth at
+/// least the debt reserve's `min_borrow_value_quote`, at the conservative
+/// debt price. Smaller debts would not pay a liquidator's fee.
+pub fn require_min_borrow_value(
+    position: &Position,
+    debt_reserve: &Reserve,
+    debt_price: &OraclePrice,
+) -> Result<()> {
+    let minimum = debt_reserve.min_borrow_value_quote;
+    if minimum == 0 {
+        return Ok(());
+    }
+    let debt = position_debt(debt_reserve, position)?;
+    let value = health::token_value(debt, debt_reserve.mint_decimals, debt_price.debt_price())?;
+    require!(
+        value >= I80F48::from_num(minimum),
+        RiskError::BorrowBelowMinimum
+    );
+    Ok(())
+}
+
 /// Debt a position owes now, base units, rounded up.
 pub fn position_debt(debt_reserve: &Reserve, position: &Position) -> Result<u64> {
     Ok(shares::debt_owed(
@@ -245,11 +272,30 @@ pub fn require_within_max_ltv(
     Ok(())
 }
 
-/// Takes a loss of `loss` base units (bad debt written off) from the
-/// protocol's unclaimed fees first, in whole units as far as they go;
-/// returns the part they absorbed. The suppliers' pool value bears the
-/// rest: fees are junior to suppliers.
-pub fn absorb_loss_with_fees(lending: &mut LendingState, loss: u64) -> Result<u64> {
+/// Records `deficit` base units of debt written off with no collateral
+/// behind it: counted in `lending.deficit`, taken from the protocol's
+/// unclaimed fees first (whole units, as far as they go), the rest from the
+/// suppliers' pool value, which later fees pay back
+/// (`Reserve::deficit_uncovered`). Returns the part the fees absorbed.
+/// The caller has retired the debt shares.
+pub fn recognise_deficit(reserve: &mut Reserve, deficit: u64) -> Result<u64> {
+    let lending = &mut reserve.lending;
+    lending.deficit = lending
+        .deficit
+        .checked_add(deficit)
+        .ok_or(RiskError::MathOverflow)?;
+    let absorbed = absorb_loss_with_fees(lending, deficit)?;
+    reserve.deficit_uncovered = reserve
+        .deficit_uncovered
+        .checked_add(deficit - absorbed)
+        .ok_or(RiskError::MathOverflow)?;
+    Ok(absorbed)
+}
+
+/// Takes a loss of `loss` base units from the protocol's unclaimed fees, in
+/// whole units as far as they go; returns the part they absorbed (the
+/// suppliers bear the rest).
+fn absorb_loss_with_fees(lending: &mut LendingState, loss: u64) -> Result<u64> {
     let fees: I80F48 = lending.protocol_fees.into();
     let whole_fees: u64 = fees
         .floor()
@@ -262,7 +308,9 @@ pub fn absorb_loss_with_fees(lending: &mut LendingState, loss: u64) -> Result<u6
 
 /// Moves the protocol's accrued fees out of the suppliers' liquidity: the
 /// whole units owed, as far as liquidity not lent out allows. The pool's
-/// value does not change, since both the fees and the liquidity fall.
+/// value does not change, since both the fees and the liquidity fall. Fees
+/// still owed against a deficit suppliers bore are not the protocol's to
+/// claim: accrual has already paid them to the suppliers.
 pub fn claim_protocol_fees(reserve: &mut Reserve) -> Result<u64> {
     let fees: I80F48 = reserve.lending.protocol_fees.into();
     let owed: u64 = fees

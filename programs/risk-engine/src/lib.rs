@@ -87,6 +87,13 @@ pub mod risk_engine {
     pub fn set_interest_model(ctx: Context<GovernReserve>, model: InterestModel) -> Result<()> {
         reserve_set_interest::set_interest_model(ctx, model)
     }
+    /// Sets the least a position's debt in a reserve may be worth after a borrow (whole quote units; 0 for none).
+    pub fn set_min_borrow_value(
+        ctx: Context<GovernReserve>,
+        min_borrow_value_quote: u64,
+    ) -> Result<()> {
+        reserve_set_min_borrow::set_min_borrow_value(ctx, min_borrow_value_quote)
+    }
     /// Sets the key allowed to report a reserve's liquidity depth.
     pub fn set_depth_reporter(ctx: Context<GovernReserve>, depth_reporter: Pubkey) -> Result<()> {
         reserve_set_depth_reporter::set_depth_reporter(ctx, depth_reporter)
@@ -160,5 +167,9 @@ pub mod risk_engine {
         min_collateral_out: u64,
     ) -> Result<()> {
         Liquidate::handler(ctx, max_repay, min_collateral_out)
+    }
+    /// Permissionless: writes off an unhealthy position's debt once its collateral is worth less than the dust value, recording the deficit; the dust goes to the treasury.
+    pub fn write_off_bad_debt(ctx: Context<WriteOffBadDebt>) -> Result<()> {
+        WriteOffBadDebt::handler(ctx)
     }
 }

@@ -29,8 +29,10 @@ pub struct LiquidationOutcome {
     pub deficit_absorbed_by_fees: u64,
 }
 
-/// A position's two sides at spot prices, as liquidation measures them:
-/// its collateral, and its debt with interest (rounded up).
+/// A position's two sides as liquidation measures them: its collateral, and
+/// its debt with interest (rounded up), at spot prices, or at the band's
+/// edges when a band is wider than its reserve allows
+/// (`OraclePrice::liquidation_collateral_price`).
 pub fn position_sides(
     position: &Position,
     collateral: &Reserve,
@@ -42,12 +44,12 @@ pub fn position_sides(
     let collateral_side = Side {
         amount: position.collateral_amount,
         decimals: collateral.mint_decimals,
-        price: collateral_price.price,
+        price: collateral_price.liquidation_collateral_price(),
     };
     let debt_side = Side {
         amount: shares::debt_owed(position.debt_shares, index)?,
         decimals: debt.mint_decimals,
-        price: debt_price.price,
+        price: debt_price.liquidation_debt_price(),
     };
     Ok((collateral_side, debt_side))
 }
@@ -147,11 +149,7 @@ pub fn liquidate(
         .available_liquidity
         .checked_add(repaid)
         .ok_or(RiskError::MathOverflow)?;
-    lending_state.deficit = lending_state
-        .deficit
-        .checked_add(deficit)
-        .ok_or(RiskError::MathOverflow)?;
-    let deficit_absorbed_by_fees = lending::absorb_loss_with_fees(lending_state, deficit)?;
+    let deficit_absorbed_by_fees = lending::recognise_deficit(debt, deficit)?;
     collateral.lending.total_collateral = collateral
         .lending
         .total_collateral
@@ -188,6 +186,75 @@ pub fn liquidate(
                 rules.protocol_fee_share_bps
             },
         ),
+        deficit,
+        deficit_absorbed_by_fees,
+    })
+}
+
+/// What a write-off did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WriteOffOutcome {
+    pub threshold_bps: u16,
+    /// Collateral the position still held (less than the dust value), for
+    /// the treasury, collateral base units.
+    pub collateral_left: u64,
+    pub deficit: u64,
+    pub deficit_absorbed_by_fees: u64,
+}
+
+/// Writes off a position's whole debt when no collateral value is left to
+/// liquidate: it must be unhealthy (`PositionHealthy`), owe something
+/// (`NothingToWriteOff`), and hold collateral worth less than the dust
+/// value, or none (`CollateralLeftToLiquidate`). No liquidator would take
+/// such a position (the bonus on dust pays no fee), and unrecognised it
+/// would accrue interest whose protocol share could be claimed out of the
+/// suppliers' liquidity. Its debt shares are retired, the debt recorded as
+/// the debt reserve's deficit (`lending::recognise_deficit`), and its
+/// collateral leaves the books for the treasury.
+pub fn write_off(
+    position: &mut Position,
+    collateral: &mut Reserve,
+    collateral_price: &OraclePrice,
+    debt: &mut Reserve,
+    debt_price: &OraclePrice,
+    rules: &LiquidationConfig,
+    now: i64,
+) -> Result<WriteOffOutcome> {
+    lending::accrue_interest(collateral, now)?;
+    lending::accrue_interest(debt, now)?;
+    let threshold_bps = effective_threshold_bps(collateral, now);
+    let (collateral_side, debt_side) =
+        position_sides(position, collateral, collateral_price, debt, debt_price)?;
+    require!(debt_side.amount > 0, RiskError::NothingToWriteOff);
+    require!(
+        math::is_liquidatable(&collateral_side, &debt_side, threshold_bps)?,
+        RiskError::PositionHealthy
+    );
+    let dust = I80F48::from_num(rules.dust_value_quote_e6) / 1_000_000i128;
+    require!(
+        collateral_side.amount == 0 || collateral_side.value()? < dust,
+        RiskError::CollateralLeftToLiquidate
+    );
+
+    let lending_state = &mut debt.lending;
+    let debt_shares = lending_state
+        .debt_shares
+        .checked_sub(position.debt_shares)
+        .ok_or(RiskError::MathOverflow)?;
+    lending_state.set_debt_shares(debt_shares)?;
+    let deficit = debt_side.amount;
+    let deficit_absorbed_by_fees = lending::recognise_deficit(debt, deficit)?;
+    let collateral_left = position.collateral_amount;
+    collateral.lending.total_collateral = collateral
+        .lending
+        .total_collateral
+        .checked_sub(collateral_left)
+        .ok_or(RiskError::MathOverflow)?;
+    position.collateral_amount = 0;
+    position.debt_shares = 0;
+    Ok(WriteOffOutcome {
+        threshold_bps,
+        collateral_left,
         deficit,
         deficit_absorbed_by_fees,
     })

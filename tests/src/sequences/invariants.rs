@@ -12,7 +12,7 @@ use risk_engine::events::*;
 use risk_engine::lending::supply_pool_value;
 use risk_engine::math::liquidation::{is_liquidatable, Side};
 use risk_engine::math::shares::{self, VIRTUAL_SUPPLY};
-use risk_engine::state::{LenderPosition, Position, Reserve};
+use risk_engine::state::{LenderPosition, Market, Position, Reserve};
 
 use super::ops::ACTORS;
 use super::playground::{Kind, Playground};
@@ -67,6 +67,13 @@ impl Snapshot {
     pub fn reserve(&self, pg: &Playground, i: usize) -> Reserve {
         self.load(&pg.reserves[i].reserve)
             .expect("a listed reserve")
+    }
+
+    /// Reserve `i` as an instruction would find it now: after following its
+    /// market's refresh pauses.
+    pub fn reserve_in_use(&self, pg: &Playground, i: usize) -> Reserve {
+        let market: Market = self.load(&pg.markets[i / 2].market).expect("a market");
+        risk_engine::calibration::following_pauses(&self.reserve(pg, i), &market, self.now)
     }
 
     pub fn position(&self, pg: &Playground, i: usize) -> Option<Position> {
@@ -367,6 +374,51 @@ pub fn money_rules(
             )?;
             liquidation_was_due(pg, position, before, after, &e)
         }
+        Kind::WriteOff { position } => {
+            let e: BadDebtWrittenOff = only(events)?;
+            let p = &pg.positions[position];
+            let state = before
+                .position(pg, position)
+                .ok_or("wrote off a position that did not exist")?;
+            let treasury = pg.markets[p.market].treasury_accounts[p.collateral % 2];
+            check(
+                delta(&treasury) == e.collateral_to_treasury as i128
+                    && e.collateral_to_treasury == state.collateral_amount,
+                "the collateral left went to the treasury",
+            )?;
+            let debt = after.reserve(pg, p.debt);
+            let owed =
+                shares::debt_owed(state.debt_shares, debt.lending.borrow_index.into()).unwrap();
+            check(e.deficit == owed, "the deficit is the debt owed")?;
+            check(
+                debt.lending.deficit == before.reserve(pg, p.debt).lending.deficit + e.deficit,
+                "the reserve recorded the deficit",
+            )?;
+            let emptied = after
+                .position(pg, position)
+                .ok_or("the position vanished")?;
+            check(
+                emptied.collateral_amount == 0 && emptied.debt_shares == 0,
+                "the position is empty",
+            )?;
+            let collateral = after.reserve_in_use(pg, p.collateral);
+            let threshold = effective_threshold_bps(&collateral, after.now);
+            check(
+                e.threshold_bps == threshold,
+                "the write-off used the threshold in use",
+            )?;
+            let units = |r: usize| 10f64.powi(i32::from(pg.reserves[r].decimals));
+            let collateral_usd = state.collateral_amount as f64 / units(p.collateral)
+                * I80F48::from(e.collateral_price).to_num::<f64>();
+            let market: Market = after
+                .load(&pg.markets[p.market].market)
+                .ok_or("no market")?;
+            let dust_usd = market.liquidation.dust_value_quote_e6 as f64 / 1e6;
+            check(
+                collateral_usd < dust_usd * (1.0 + 1e-9),
+                "only collateral worth less than the dust value is written off",
+            )
+        }
         Kind::Refresh { .. } | Kind::Governance | Kind::Other => Ok(()),
     }
 }
@@ -384,7 +436,7 @@ fn liquidation_was_due(
     let state = before
         .position(pg, position)
         .ok_or("liquidated a position that did not exist")?;
-    let collateral = before.reserve(pg, p.collateral);
+    let collateral = after.reserve_in_use(pg, p.collateral);
     let threshold = effective_threshold_bps(&collateral, after.now);
     check(
         e.threshold_bps == threshold,

@@ -16,6 +16,7 @@ pub struct Tally {
     pub sent: usize,
     pub accepted: usize,
     pub liquidations: usize,
+    pub write_offs: usize,
     /// Refused transactions by what they were and why.
     pub refusals: std::collections::BTreeMap<String, usize>,
 }
@@ -25,6 +26,7 @@ impl Tally {
         self.sent += other.sent;
         self.accepted += other.accepted;
         self.liquidations += other.liquidations;
+        self.write_offs += other.write_offs;
         for (reason, count) in &other.refusals {
             *self.refusals.entry(reason.clone()).or_default() += count;
         }
@@ -46,7 +48,7 @@ pub async fn run(ops: &[Op]) -> Result<Tally, Failure> {
     let mut tally = Tally::default();
     let mut before = Snapshot::take(&mut pg).await;
     let mut trends: Vec<Trend> = (0..pg.reserves.len())
-        .map(|i| Trend::start(&before.reserve(&pg, i), before.now))
+        .map(|i| Trend::start(&before.reserve_in_use(&pg, i), before.now))
         .collect();
     for (at, op) in ops.iter().enumerate() {
         let fail = |step: &str, message: String| Failure {
@@ -60,7 +62,11 @@ pub async fn run(ops: &[Op]) -> Result<Tally, Failure> {
         // taken again.
         if matches!(
             op,
-            Op::Wait { .. } | Op::Keeper { .. } | Op::Open { .. } | Op::Liquidate { .. }
+            Op::Wait { .. }
+                | Op::Keeper { .. }
+                | Op::Open { .. }
+                | Op::Liquidate { .. }
+                | Op::WriteOff { .. }
         ) {
             before = Snapshot::take(&mut pg).await;
         }
@@ -87,8 +93,10 @@ pub async fn run(ops: &[Op]) -> Result<Tally, Failure> {
                 }
                 Ok(events) => {
                     tally.accepted += 1;
-                    if matches!(step.kind, Kind::Liquidate { .. }) {
-                        tally.liquidations += 1;
+                    match step.kind {
+                        Kind::Liquidate { .. } => tally.liquidations += 1,
+                        Kind::WriteOff { .. } => tally.write_offs += 1,
+                        _ => {}
                     }
                     money_rules(&pg, step.kind, events, &tracked_before, &after)
                         .map_err(|m| fail(&step.label, m))?;
@@ -98,7 +106,7 @@ pub async fn run(ops: &[Op]) -> Result<Tally, Failure> {
             let governed = result.is_ok() && step.kind == Kind::Governance;
             for (i, trend) in trends.iter_mut().enumerate() {
                 trend
-                    .follow(&after.reserve(&pg, i), after.now, governed)
+                    .follow(&after.reserve_in_use(&pg, i), after.now, governed)
                     .map_err(|m| fail(&step.label, format!("reserve {i}: {m}")))?;
             }
             before = after;

@@ -90,6 +90,18 @@ pub enum Op {
     ClaimFees {
         reserve: u8,
     },
+    /// Anyone writes off a position's debt (most attempts at the unhealthy
+    /// position with the least collateral), with prices published first
+    /// when `fresh`.
+    WriteOff {
+        position: u8,
+        fresh: bool,
+    },
+    /// Governance sets a reserve's minimum borrow value, whole dollars.
+    MinBorrow {
+        reserve: u8,
+        value: u32,
+    },
     ClosePosition {
         position: u8,
     },
@@ -107,8 +119,12 @@ pub fn draw(seed: u64, count: usize) -> Vec<Op> {
         .map(|_| {
             let (a, b, c, d, e) = (pick(256), pick(256), pick(1_001), pick(1_001), pick(1_001));
             match pick(100) {
-                0..=13 => Op::Keeper {
-                    regime: (a % 10) as u8,
+                13 => Op::WriteOff {
+                    position: a as u8,
+                    fresh: e % 4 != 0,
+                },
+                0..=12 => Op::Keeper {
+                    regime: (a % 11) as u8,
                     to_slot: b % 3 != 0,
                 },
                 14..=25 | 80..=82 => Op::Borrow {
@@ -181,7 +197,11 @@ pub fn draw(seed: u64, count: usize) -> Vec<Op> {
                 93..=95 => Op::ClaimFees {
                     reserve: (a % RESERVES as u32) as u8,
                 },
-                96..=97 => Op::ClosePosition { position: a as u8 },
+                96 => Op::ClosePosition { position: a as u8 },
+                97 => Op::MinBorrow {
+                    reserve: (a % RESERVES as u32) as u8,
+                    value: if c % 3 == 0 { 0 } else { d % 50 },
+                },
                 _ => Op::CloseLender {
                     actor: (a % ACTORS as u32) as u8,
                     reserve: (b % RESERVES as u32) as u8,

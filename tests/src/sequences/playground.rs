@@ -45,6 +45,9 @@ pub enum Kind {
         position: usize,
         liquidator: usize,
     },
+    WriteOff {
+        position: usize,
+    },
     Refresh {
         reserve: usize,
     },
@@ -206,6 +209,21 @@ impl Playground {
         self.f.reserve_state(self.reserves[i].reserve).await
     }
 
+    /// Reserve `i` as an instruction would find it now: after following its
+    /// market's refresh pauses.
+    pub async fn reserve_in_use(&mut self, i: usize) -> Reserve {
+        let reserve = self.reserve(i).await;
+        let data = self
+            .f
+            .raw(self.markets[i / 2].market)
+            .await
+            .expect("a market");
+        let size = std::mem::size_of::<risk_engine::state::Market>();
+        let market: risk_engine::state::Market = bytemuck::pod_read_unaligned(&data[8..8 + size]);
+        let now = self.f.now().await;
+        risk_engine::calibration::following_pauses(&reserve, &market, now)
+    }
+
     pub async fn position(&mut self, i: usize) -> Option<Position> {
         let address = self.positions[i].priced.position;
         self.f.raw(address).await?;
@@ -221,32 +239,59 @@ impl Playground {
         }
     }
 
-    /// The position whose debt is the largest share of its collateral's
-    /// value at the threshold in use, at the posted prices.
-    async fn least_healthy(&mut self) -> Option<usize> {
+    /// Each open position in debt at the posted prices: its index, its
+    /// collateral's value and its debt's value, in USD, and the threshold in
+    /// use as a fraction.
+    async fn exposures(&mut self) -> Vec<(usize, f64, f64, f64)> {
         let now = self.f.now().await;
-        let mut worst: Option<(f64, usize)> = None;
+        let mut found = Vec::new();
         for i in 0..self.positions.len() {
             let p = self.positions[i];
             let Some(state) = self.position(i).await else {
                 continue;
             };
-            let (collateral, debt) = (self.reserve(p.collateral).await, self.reserve(p.debt).await);
+            let collateral = self.reserve_in_use(p.collateral).await;
+            let debt = self.reserve(p.debt).await;
             let owed = risk_engine::lending::position_debt(&debt, &state).unwrap_or(0);
+            if owed == 0 {
+                continue;
+            }
             let units = |r: usize| 10f64.powi(i32::from(self.reserves[r].decimals));
             let threshold = f64::from(risk_engine::calibration::effective_threshold_bps(
                 &collateral,
                 now,
             )) / 10_000.0;
-            let limit = state.collateral_amount as f64 / units(p.collateral)
-                * self.price_usd(p.collateral)
-                * threshold;
+            let value =
+                state.collateral_amount as f64 / units(p.collateral) * self.price_usd(p.collateral);
             let used = owed as f64 / units(p.debt) * self.price_usd(p.debt);
-            if owed > 0 && limit > 0.0 && worst.is_none_or(|(w, _)| used / limit > w) {
+            found.push((i, value, used, threshold));
+        }
+        found
+    }
+
+    /// The position whose debt is the largest share of its collateral's
+    /// value at the threshold in use, at the posted prices.
+    async fn least_healthy(&mut self) -> Option<usize> {
+        let mut worst: Option<(f64, usize)> = None;
+        for (i, value, used, threshold) in self.exposures().await {
+            let limit = value * threshold;
+            if limit > 0.0 && worst.is_none_or(|(w, _)| used / limit > w) {
                 worst = Some((used / limit, i));
             }
         }
         worst.map(|(_, i)| i)
+    }
+
+    /// The unhealthy position whose collateral is worth least at the posted
+    /// prices: where a write-off bot looks.
+    async fn smallest_unhealthy(&mut self) -> Option<usize> {
+        let mut smallest: Option<(f64, usize)> = None;
+        for (i, value, used, threshold) in self.exposures().await {
+            if used > value * threshold && smallest.is_none_or(|(least, _)| value < least) {
+                smallest = Some((value, i));
+            }
+        }
+        smallest.map(|(_, i)| i)
     }
 
     /// Publishes both prices at the clock's time.
@@ -288,8 +333,11 @@ impl Playground {
                 Vec::new()
             }
             Op::Keeper { regime, to_slot } => {
-                const FACTORS: [f64; 10] =
-                    [0.995, 1.005, 0.99, 1.01, 0.85, 1.15, 0.7, 1.25, 0.8, 0.9];
+                // The last is a collapse: small positions are left with
+                // collateral worth less than the dust value (write-offs).
+                const FACTORS: [f64; 11] = [
+                    0.995, 1.005, 0.99, 1.01, 0.85, 1.15, 0.7, 1.25, 0.8, 0.9, 0.05,
+                ];
                 let factor = FACTORS[regime as usize % FACTORS.len()];
                 // Shocks around a level that pulls back toward $150, so crashes
                 // keep meeting leveraged books instead of drifting away.
@@ -479,7 +527,7 @@ impl Playground {
                 let debt_reserve = self.reserve(p.debt).await;
                 let owed = risk_engine::lending::position_debt(&debt_reserve, &state).unwrap_or(0);
                 let now = self.f.now().await;
-                let collateral_reserve = self.reserve(p.collateral).await;
+                let collateral_reserve = self.reserve_in_use(p.collateral).await;
                 let units = |reserve: usize| 10f64.powi(i32::from(self.reserves[reserve].decimals));
                 let collateral_usd = state.collateral_amount as f64 / units(p.collateral)
                     * self.price_usd(p.collateral);
@@ -664,6 +712,42 @@ impl Playground {
                     format!("claim fees of reserve {reserve}"),
                     vec![ix],
                     vec![],
+                    Kind::Other,
+                )]
+            }
+            Op::WriteOff { position, fresh } => {
+                let Some(mut i) = position_index(position, self.positions.len()) else {
+                    return Vec::new();
+                };
+                if fresh {
+                    self.publish().await;
+                }
+                if position % 4 != 0 {
+                    i = self.smallest_unhealthy().await.unwrap_or(i);
+                }
+                let p = self.positions[i];
+                let treasury = self.markets[p.market].treasury_accounts[p.collateral % 2];
+                let ix = builders::write_off_bad_debt(&p.priced, treasury);
+                vec![step(
+                    format!("write off position {i}"),
+                    vec![ix],
+                    vec![],
+                    Kind::WriteOff { position: i },
+                )]
+            }
+            Op::MinBorrow { reserve, value } => {
+                let reserve = reserve as usize;
+                let keys = &self.markets[reserve / 2];
+                let ix = builders::set_min_borrow_value(
+                    keys.authority.pubkey(),
+                    keys.market,
+                    self.reserves[reserve].reserve,
+                    u64::from(value),
+                );
+                vec![step(
+                    format!("minimum borrow of reserve {reserve}: {value} USD"),
+                    vec![ix],
+                    vec![keys.authority.insecure_clone()],
                     Kind::Other,
                 )]
             }

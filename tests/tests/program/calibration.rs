@@ -38,7 +38,7 @@ async fn step(f: &mut TestFixture, asset: &ReserveFixture, price_e8: i64) -> (Re
     )
     .expect("valid price");
     mirror
-        .accept_price_time(oracle_price.publish_time)
+        .accept_price_time(oracle_price.publish_time, 0)
         .expect("newer");
     calibration::apply_price(&mut mirror, &oracle_price, now).expect("math applies");
     assert_eq!(
@@ -234,11 +234,6 @@ async fn bad_oracle_input_gets_its_own_error_and_changes_nothing() {
         (
             "wide confidence",
             |p| p.conf = p.price.unsigned_abs() / 40,
-            RiskError::OracleConfidenceTooWide,
-        ),
-        (
-            "wide ema confidence",
-            |p| p.ema_conf = p.ema_price.unsigned_abs() / 40,
             RiskError::OracleConfidenceTooWide,
         ),
         (

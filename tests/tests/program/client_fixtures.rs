@@ -187,12 +187,15 @@ async fn record_health(rec: &mut Recording, f: &mut TestFixture, p: &PricedPosit
     };
     let collateral_bytes = f.raw(p.collateral.price_account).await.expect("price");
     let debt_bytes = f.raw(p.debt.price_account).await.expect("price");
+    let market_bytes = f.raw(p.market).await.expect("market");
+    let market: Market = bytemuck::pod_read_unaligned(&market_bytes[8..]);
     let health = position_health(
         &position,
         &collateral,
         &price(&collateral_bytes, &collateral),
         &debt,
         &price(&debt_bytes, &debt),
+        &market,
         now,
     )
     .expect("health computes");
@@ -204,6 +207,8 @@ async fn record_health(rec: &mut Recording, f: &mut TestFixture, p: &PricedPosit
         "debtReserve": raw(f.raw(p.debt.reserve).await.unwrap()),
         "collateralPrice": raw(collateral_bytes),
         "debtPrice": raw(debt_bytes),
+        "market": raw(market_bytes),
+        "priceUse": "lending",
         "name": "scenario",
         "expected": health_json(&health),
     }));
@@ -212,8 +217,11 @@ async fn record_health(rec: &mut Recording, f: &mut TestFixture, p: &PricedPosit
 
 /// Position health on states the scenario does not reach, computed by
 /// `riskctl` on hand-made accounts: utilisation above the kink, a binding
-/// borrow cap, a calibration stale for 1.5 hours, binding liquidity, no
-/// debt on a reserve never calibrated, and debt too small to have a value.
+/// borrow cap, a calibration stale for 1.5 hours, the same under a refresh
+/// pause (not stale), binding liquidity, a binding minimum borrow value, no
+/// debt on a reserve never calibrated, debt too small to have a value, and
+/// a band wider than the reserve allows (valued at its edges, as a
+/// liquidation reads it).
 fn synthetic_health(rec: &mut Recording) {
     use anchor_lang::Discriminator;
     let now: i64 = 1_700_000_000;
@@ -245,6 +253,8 @@ fn synthetic_health(rec: &mut Recording) {
     capped.interest.borrow_cap = 10_000_000_000;
     let mut stale = c;
     stale.stale_from_ts = now - 5_400;
+    let mut dust_minimum = above_kink;
+    dust_minimum.min_borrow_value_quote = 1_000_000;
     let mut scarce = above_kink;
     scarce.lending.available_liquidity = 12_345;
     let mut uncalibrated = c;
@@ -321,13 +331,62 @@ fn synthetic_health(rec: &mut Recording) {
         data.extend_from_slice(bytes);
         risk_engine_tests::recorder::base64(&data)
     };
-    for (name, collateral, debt, collateral_amount, debt_shares, cp, dp) in cases {
+    // A market whose refreshes have been paused for two hours: the stale
+    // calibration above has not aged meanwhile.
+    let mut paused: Market = bytemuck::Zeroable::zeroed();
+    paused.refresh_paused_since_ts = now - 7_200;
+    let calm: Market = bytemuck::Zeroable::zeroed();
+    let mut wide_band = sol(150_00000000, 150_00000000);
+    wide_band.conf = 4_50000000;
+    let with_market = cases
+        .into_iter()
+        .map(|(name, c, d, amount, shares, cp, dp)| {
+            (name, c, d, amount, shares, cp, dp, calm, PriceUse::Lending)
+        })
+        .chain([
+            (
+                "stale 1.5 h, refreshes paused 2 h",
+                stale,
+                above_kink,
+                big,
+                2_000_000_000,
+                sol(150_00000000, 149_50000000),
+                usd(1_00000000, 1_00010000, -8),
+                paused,
+                PriceUse::Lending,
+            ),
+            (
+                "minimum borrow value",
+                c,
+                dust_minimum,
+                5_000_000_000,
+                0,
+                sol(150_00000000, 149_50000000),
+                usd(1_00000000, 1_00010000, -8),
+                calm,
+                PriceUse::Lending,
+            ),
+            (
+                "band wider than allowed",
+                c,
+                above_kink,
+                10_000_000_000,
+                1_200_000_000,
+                wide_band,
+                usd(1_00000000, 1_00010000, -8),
+                calm,
+                PriceUse::Liquidation,
+            ),
+        ]);
+    for (name, collateral, debt, collateral_amount, debt_shares, cp, dp, market, price_use) in
+        with_market
+    {
         let mut position: Position = bytemuck::Zeroable::zeroed();
         position.version = 1;
         position.collateral_amount = collateral_amount;
         position.debt_shares = debt_shares;
         let accepted = |price: &PythPrice, reserve: &Reserve| {
-            load_price(&price.to_update(), &reserve.oracle, now, PriceUse::Lending).expect(name)
+            load_price(&price.to_update(), &reserve.oracle, now, price_use).expect(name)
         };
         let health = position_health(
             &position,
@@ -335,6 +394,7 @@ fn synthetic_health(rec: &mut Recording) {
             &accepted(&cp, &collateral),
             &debt,
             &accepted(&dp, &debt),
+            &market,
             now,
         )
         .expect(name);
@@ -346,6 +406,11 @@ fn synthetic_health(rec: &mut Recording) {
             "debtReserve": account(Reserve::DISCRIMINATOR, bytemuck::bytes_of(&debt)),
             "collateralPrice": risk_engine_tests::recorder::base64(&cp.to_account().data),
             "debtPrice": risk_engine_tests::recorder::base64(&dp.to_account().data),
+            "market": account(Market::DISCRIMINATOR, bytemuck::bytes_of(&market)),
+            "priceUse": match price_use {
+                PriceUse::Liquidation => "liquidation",
+                _ => "lending",
+            },
             "expected": health_json(&health),
         }));
     }
@@ -456,6 +521,11 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
             "set_interest_model",
             on_reserve(to_json(&presets::interest())),
             builders::set_interest_model(governor.pubkey(), market, reserve, presets::interest()),
+        ),
+        (
+            "set_min_borrow_value",
+            json!({"reserve": key(&usdc.reserve), "value": "5"}),
+            builders::set_min_borrow_value(governor.pubkey(), market, usdc.reserve, 5),
         ),
         (
             "set_depth_reporter",
@@ -680,6 +750,36 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         .await
         .expect("liquidate");
 
+    // A dust position: 1 SOL against 5 USDC, then a collapse to $0.50 leaves
+    // its collateral under the dust value ($1): written off.
+    let dust = PricedPosition {
+        position: pda::position(&market, &borrower.pubkey(), 4).0,
+        ..p
+    };
+    let ix = builders::open_position(borrower.pubkey(), market, sol.reserve, usdc.reserve, 4);
+    f.send(&[ix], &[&borrower])
+        .await
+        .expect("open the dust position");
+    let ix = builders::deposit_collateral(
+        borrower.pubkey(),
+        dust.position,
+        &sol,
+        borrower_sol,
+        1_000_000_000,
+    );
+    f.send(&[ix], &[&borrower]).await.expect("deposit dust");
+    let ix = builders::borrow(&dust, borrower_usdc, 5_000_000);
+    f.send(&[ix], &[&borrower]).await.expect("borrow 5 USDC");
+    f.publish_now(&sol, 50_000_000).await;
+    f.publish_now(&usdc, 1_00000000).await;
+    let ix = builders::write_off_bad_debt(&dust, treasury_sol);
+    let inputs =
+        json!({"p": position_json(&dust), "treasuryCollateralAccount": key(&treasury_sol)});
+    rec.send(&mut f, "write_off_bad_debt", inputs, ix, &[])
+        .await
+        .expect("write off");
+    f.publish_now(&sol, sol_price).await;
+
     // A position opened and closed empty, and a lender who leaves.
     let ix = builders::open_position(liquidator.pubkey(), market, sol.reserve, usdc.reserve, 9);
     let inputs = json!({"owner": key(&liquidator.pubkey()), "market": key(&market),
@@ -763,7 +863,7 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         .collect();
     assert_eq!(
         recorded_builders.len(),
-        26,
+        28,
         "every instruction: {recorded_builders:?}"
     );
     let recorded_events: std::collections::BTreeSet<&str> = recording["events"]
@@ -774,7 +874,7 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         .collect();
     assert_eq!(
         recorded_events.len(),
-        29,
+        31,
         "every event: {recorded_events:?}"
     );
 

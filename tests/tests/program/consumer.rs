@@ -68,9 +68,9 @@ async fn assert_both_refuse(
     max_age_secs: u32,
     expected: ConsumerError,
 ) {
-    let read = consumer::read_threshold(asset.reserve, max_age_secs);
+    let read = consumer::read_threshold(f.market, asset.reserve, max_age_secs);
     f.assert_rejected(&[read], &[], expected, &[]).await;
-    let sync = consumer::sync_threshold(collateral, asset.reserve);
+    let sync = consumer::sync_threshold(collateral, asset.reserve, f.market);
     f.assert_rejected(&[sync], &[], expected, &[collateral])
         .await;
 }
@@ -112,7 +112,7 @@ async fn read_threshold_returns_the_calibrated_values() {
         engine.calibrated.liquidation_threshold_bps > engine.bounds.lt_min_bps,
         "calm hours loosened the threshold"
     );
-    let quote = consumer::quote(&mut f.context, asset.reserve, 3_600)
+    let quote = consumer::quote(&mut f.context, f.market, asset.reserve, 3_600)
         .await
         .expect("a fresh calibration is quoted");
     assert_eq!(quote.market, f.market);
@@ -153,9 +153,16 @@ async fn sync_copies_each_new_calibration_into_the_consumers_config() {
     );
 
     // Anyone may sync: a stranger pays for it, the admin signs nothing.
-    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
-        .await
-        .expect("sync");
+    f.send(
+        &[consumer::sync_threshold(
+            collateral,
+            asset.reserve,
+            f.market,
+        )],
+        &[],
+    )
+    .await
+    .expect("sync");
     let engine = f.reserve_state(asset.reserve).await;
     let first = collateral_state(&mut f, &asset).await;
     assert_eq!(
@@ -182,9 +189,16 @@ async fn sync_copies_each_new_calibration_into_the_consumers_config() {
         f.publish_now(&asset, price).await;
         f.refresh(&asset).await.expect("refresh");
     }
-    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
-        .await
-        .expect("second sync");
+    f.send(
+        &[consumer::sync_threshold(
+            collateral,
+            asset.reserve,
+            f.market,
+        )],
+        &[],
+    )
+    .await
+    .expect("second sync");
     let engine = f.reserve_state(asset.reserve).await;
     let second = collateral_state(&mut f, &asset).await;
     assert!(second.liquidation_threshold_bps > first.liquidation_threshold_bps);
@@ -222,12 +236,19 @@ async fn a_calibration_the_engine_calls_stale_is_refused() {
     // The consumer would accept a week-old calibration; the engine's own
     // rule still wins.
     let collateral = init_collateral(&mut f, &asset, 7 * 86_400).await;
-    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
-        .await
-        .expect("fresh sync");
+    f.send(
+        &[consumer::sync_threshold(
+            collateral,
+            asset.reserve,
+            f.market,
+        )],
+        &[],
+    )
+    .await
+    .expect("fresh sync");
 
     f.set_clock(engine.stale_from_ts).await;
-    consumer::quote(&mut f.context, asset.reserve, 7 * 86_400)
+    consumer::quote(&mut f.context, f.market, asset.reserve, 7 * 86_400)
         .await
         .expect("up to stale_from_ts the calibration is usable");
     f.set_clock(engine.stale_from_ts + 1).await;
@@ -260,7 +281,7 @@ async fn a_calibration_older_than_the_consumer_accepts_is_refused() {
         ConsumerError::CalibrationTooOld,
     )
     .await;
-    let quote = consumer::quote(&mut f.context, asset.reserve, 601)
+    let quote = consumer::quote(&mut f.context, f.market, asset.reserve, 601)
         .await
         .expect("601 s old is within a 601 s limit");
     assert_eq!(
@@ -291,7 +312,7 @@ async fn a_reserve_look_alike_of_another_program_is_refused() {
         .into(),
     );
     f.assert_rejected(
-        &[consumer::read_threshold(forged, 3_600)],
+        &[consumer::read_threshold(f.market, forged, 3_600)],
         &[],
         AnchorError::AccountOwnedByWrongProgram,
         &[],
@@ -312,7 +333,7 @@ async fn a_reserve_look_alike_of_another_program_is_refused() {
         engine_idl::accounts::Reserve::DISCRIMINATOR
     );
     f.assert_rejected(
-        &[consumer::read_threshold(f.market, 3_600)],
+        &[consumer::read_threshold(f.market, f.market, 3_600)],
         &[],
         AnchorError::AccountDiscriminatorMismatch,
         &[],
@@ -336,7 +357,7 @@ async fn a_collateral_config_takes_only_its_own_reserve() {
     calibrate(&mut f, &t22, 2).await;
     let collateral = init_collateral(&mut f, &spl, 3_600).await;
     f.assert_rejected(
-        &[consumer::sync_threshold(collateral, t22.reserve)],
+        &[consumer::sync_threshold(collateral, t22.reserve, f.market)],
         &[],
         ConsumerError::WrongReserve,
         &[collateral],
@@ -383,16 +404,25 @@ async fn a_stranger_cannot_take_a_protocol_s_config() {
 
 /// A synced threshold stops being usable for new borrowing once the
 /// engine calls its calibration stale, while the engine's own threshold in
-/// use declines: the protocol does not lend against the old, higher value.
+/// use declines: the protocol does not lend against the old, higher value,
+/// and liquidates at the engine's declined one, not at the last synced
+/// value (second review: the consumer followed no decline).
 #[tokio::test]
 async fn a_synced_threshold_is_not_usable_once_its_calibration_is_stale() {
     let mut f = fixture().await;
     let asset = f.spl;
     let engine = calibrate(&mut f, &asset, 6).await;
     let collateral = init_collateral(&mut f, &asset, 7 * 86_400).await;
-    f.send(&[consumer::sync_threshold(collateral, asset.reserve)], &[])
-        .await
-        .expect("sync");
+    f.send(
+        &[consumer::sync_threshold(
+            collateral,
+            asset.reserve,
+            f.market,
+        )],
+        &[],
+    )
+    .await
+    .expect("sync");
     let config = collateral_state(&mut f, &asset).await;
     assert_eq!(config.stale_from_ts, engine.stale_from_ts);
     assert_eq!(
@@ -407,9 +437,27 @@ async fn a_synced_threshold_is_not_usable_once_its_calibration_is_stale() {
     );
     assert!(in_use < config.liquidation_threshold_bps);
     assert_eq!(config.usable_threshold_bps(now), None);
+    // Liquidation follows the engine's decline, not the last synced value.
+    assert_eq!(config.liquidation_threshold_bps(now), Some(in_use));
+    for hours in [0, 1, 3, 10] {
+        let at = engine.stale_from_ts + hours * HOUR + 17;
+        let mut reserve = f.reserve_state(asset.reserve).await;
+        reserve.stale_from_ts = engine.stale_from_ts;
+        assert_eq!(
+            config.liquidation_threshold_bps(at),
+            Some(risk_engine::calibration::effective_threshold_bps(
+                &reserve, at
+            )),
+            "{hours} h after it went stale"
+        );
+    }
     // A sync cannot carry the stale value over either.
     f.assert_rejected(
-        &[consumer::sync_threshold(collateral, asset.reserve)],
+        &[consumer::sync_threshold(
+            collateral,
+            asset.reserve,
+            f.market,
+        )],
         &[],
         ConsumerError::CalibrationStale,
         &[collateral],
@@ -438,7 +486,7 @@ async fn a_reserve_of_another_layout_version_is_refused() {
         .set_account(&asset.reserve, &Account { data, ..account }.into());
     let admin = f.users[0].keypair.insecure_clone();
     f.assert_rejected(
-        &[consumer::read_threshold(asset.reserve, 3_600)],
+        &[consumer::read_threshold(f.market, asset.reserve, 3_600)],
         &[],
         ConsumerError::UnsupportedReserveVersion,
         &[],

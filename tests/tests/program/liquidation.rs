@@ -174,7 +174,7 @@ async fn a_crash_seen_by_refresh_reserve_makes_a_position_liquidatable() {
     let bounds = RiskBounds {
         lt_min_bps: 7_000,
         lt_max_bps: 8_800,
-        max_tighten_bps_per_hour: 10_000,
+        max_tighten_bps_per_hour: 1_000,
         max_loosen_bps_per_hour: 10_000,
         ..pinned_bounds()
     };

@@ -74,11 +74,12 @@ async fn half(first: u64) -> sequences::Tally {
         seed += 2;
     }
     println!(
-        "seeds from {first} by 2 to {}: {} transactions, {} accepted, {} liquidations",
+        "seeds from {first} by 2 to {}: {} transactions, {} accepted, {} liquidations, {} write-offs",
         seed - 2,
         total.sent,
         total.accepted,
-        total.liquidations
+        total.liquidations,
+        total.write_offs
     );
     for (reason, count) in &total.refusals {
         println!("  refused {count:>5}: {reason}");

@@ -370,6 +370,7 @@ impl ReferencePath {
     fn covers(&self, limits: &ThresholdLimits) -> bool {
         self.limits.max_tighten_bps_per_hour == limits.max_tighten_bps_per_hour
             && self.limits.max_loosen_bps_per_hour == limits.max_loosen_bps_per_hour
+            && self.limits.max_loosen_elapsed_secs == limits.max_loosen_elapsed_secs
             && self.limits.lt_min_bps <= limits.lt_min_bps
             && self.limits.lt_max_bps >= limits.lt_max_bps
     }

@@ -1187,6 +1187,53 @@ export type RiskEngine = {
       ]
     },
     {
+      "name": "setMinBorrowValue",
+      "docs": [
+        "Sets the least a position's debt in a reserve may be worth after a borrow (whole quote units; 0 for none)."
+      ],
+      "discriminator": [
+        127,
+        4,
+        248,
+        16,
+        203,
+        82,
+        129,
+        137
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "relations": [
+            "reserve"
+          ]
+        },
+        {
+          "name": "reserve",
+          "writable": true
+        },
+        {
+          "name": "eventAuthority"
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": [
+        {
+          "name": "minBorrowValueQuote",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "setOracleConfig",
       "docs": [
         "Replaces how a reserve reads Pyth: feed id, max ages, confidence, verification."
@@ -1656,6 +1703,89 @@ export type RiskEngine = {
           "type": "u64"
         }
       ]
+    },
+    {
+      "name": "writeOffBadDebt",
+      "docs": [
+        "Permissionless: writes off an unhealthy position's debt once its collateral is worth less than the dust value, recording the deficit; the dust goes to the treasury."
+      ],
+      "discriminator": [
+        166,
+        5,
+        239,
+        3,
+        173,
+        87,
+        155,
+        155
+      ],
+      "accounts": [
+        {
+          "name": "market",
+          "relations": [
+            "position"
+          ]
+        },
+        {
+          "name": "position",
+          "writable": true
+        },
+        {
+          "name": "collateral",
+          "accounts": [
+            {
+              "name": "reserve",
+              "writable": true
+            },
+            {
+              "name": "mint",
+              "relations": [
+                "reserve"
+              ]
+            },
+            {
+              "name": "vault",
+              "writable": true,
+              "relations": [
+                "reserve"
+              ]
+            },
+            {
+              "name": "userTokenAccount",
+              "docs": [
+                "The user's (or the treasury's) side of the transfer."
+              ],
+              "writable": true
+            },
+            {
+              "name": "tokenProgram",
+              "relations": [
+                "reserve"
+              ]
+            }
+          ]
+        },
+        {
+          "name": "debtReserve",
+          "writable": true,
+          "relations": [
+            "position"
+          ]
+        },
+        {
+          "name": "collateralPrice"
+        },
+        {
+          "name": "debtPrice"
+        },
+        {
+          "name": "eventAuthority"
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -1737,6 +1867,19 @@ export type RiskEngine = {
         151,
         35,
         89
+      ]
+    },
+    {
+      "name": "badDebtWrittenOff",
+      "discriminator": [
+        236,
+        46,
+        22,
+        26,
+        81,
+        51,
+        171,
+        41
       ]
     },
     {
@@ -1893,6 +2036,19 @@ export type RiskEngine = {
         3,
         255,
         81
+      ]
+    },
+    {
+      "name": "minBorrowValueUpdated",
+      "discriminator": [
+        64,
+        36,
+        112,
+        193,
+        97,
+        249,
+        192,
+        51
       ]
     },
     {
@@ -2150,7 +2306,7 @@ export type RiskEngine = {
     {
       "code": 6011,
       "name": "rateLimitOutOfRange",
-      "msg": "Rate limits must be between 1 and 10,000 bps per hour"
+      "msg": "Rate limits must be at least 1 bps per hour, tightening at most 1,000 and loosening at most 10,000"
     },
     {
       "code": 6012,
@@ -2340,7 +2496,7 @@ export type RiskEngine = {
     {
       "code": 6049,
       "name": "lendingPaused",
-      "msg": "Lending is paused: no supply, withdrawal or borrow"
+      "msg": "Lending is paused: no supply, supply withdrawal, borrow, or collateral withdrawal from a position in debt"
     },
     {
       "code": 6050,
@@ -2481,6 +2637,31 @@ export type RiskEngine = {
       "code": 6077,
       "name": "positionAlreadyExists",
       "msg": "This owner already has a position with this id in this market"
+    },
+    {
+      "code": 6078,
+      "name": "riskIncreaseWhileLiquidationsPaused",
+      "msg": "Liquidations are paused: no borrow or collateral withdrawal may add risk meanwhile"
+    },
+    {
+      "code": 6079,
+      "name": "borrowBelowMinimum",
+      "msg": "The position's debt would be worth less than the debt reserve's minimum borrow value"
+    },
+    {
+      "code": 6080,
+      "name": "minBorrowValueOutOfRange",
+      "msg": "Minimum borrow value must be at most 1,000,000 quote units"
+    },
+    {
+      "code": 6081,
+      "name": "collateralLeftToLiquidate",
+      "msg": "Position still has collateral worth at least the dust value: liquidate it instead"
+    },
+    {
+      "code": 6082,
+      "name": "nothingToWriteOff",
+      "msg": "Position has no debt to write off"
     }
   ],
   "types": [
@@ -2577,6 +2758,70 @@ export type RiskEngine = {
           {
             "name": "newPending",
             "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "badDebtWrittenOff",
+      "docs": [
+        "A position's debt written off with no collateral value left to",
+        "liquidate (`write_off_bad_debt`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "collateralPrice",
+            "docs": [
+              "Spot prices, or the band's edges when a band was wider than its",
+              "reserve allows, in quote units per whole token."
+            ],
+            "type": {
+              "defined": {
+                "name": "wrappedI80f48"
+              }
+            }
+          },
+          {
+            "name": "debtPrice",
+            "type": {
+              "defined": {
+                "name": "wrappedI80f48"
+              }
+            }
+          },
+          {
+            "name": "thresholdBps",
+            "docs": [
+              "Threshold the position was found unhealthy at."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "collateralToTreasury",
+            "docs": [
+              "The collateral left (worth less than the dust value), sent to the",
+              "treasury, collateral base units."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "deficit",
+            "docs": [
+              "Debt written off, debt base units: first against the protocol's",
+              "unclaimed fees (`deficit_absorbed_by_fees`), the rest against",
+              "suppliers, which later fees pay back."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "deficitAbsorbedByFees",
+            "type": "u64"
           }
         ]
       }
@@ -3253,8 +3498,11 @@ export type RiskEngine = {
     {
       "name": "liquidated",
       "docs": [
-        "Everything an indexer needs about one liquidation. Prices are spot, in",
-        "quote units per whole token; health factors are plain ratios."
+        "Everything an indexer needs about one liquidation. Prices are those the",
+        "position was valued at, in quote units per whole token: spot, or the",
+        "band's edge (`price - conf` for collateral, `price + conf` for debt)",
+        "when a band was wider than its reserve allows. Health factors are plain",
+        "ratios."
       ],
       "type": {
         "kind": "struct",
@@ -3546,11 +3794,28 @@ export type RiskEngine = {
             }
           },
           {
+            "name": "refreshPausedSinceTs",
+            "docs": [
+              "When governance last paused refreshes (`PAUSE_REFRESH`); 0 while",
+              "refreshes run."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "refreshPausedSecs",
+            "docs": [
+              "Seconds refreshes have spent paused in pauses that have ended. With",
+              "the current pause, the market's refresh-pause clock",
+              "(`refresh_paused_secs_at`): reserves do not age while it runs."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "padding",
             "type": {
               "array": [
                 "u64",
-                32
+                30
               ]
             }
           }
@@ -3601,6 +3866,29 @@ export type RiskEngine = {
                 "name": "liquidationConfig"
               }
             }
+          }
+        ]
+      }
+    },
+    {
+      "name": "minBorrowValueUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "reserve",
+            "type": "pubkey"
+          },
+          {
+            "name": "old",
+            "docs": [
+              "Whole quote units; 0 for none."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "new",
+            "type": "u64"
           }
         ]
       }
@@ -4164,11 +4452,38 @@ export type RiskEngine = {
             "type": "i64"
           },
           {
+            "name": "refreshPausedSecsSeen",
+            "docs": [
+              "The market's refresh-pause clock (`Market::refresh_paused_secs_at`)",
+              "when `stale_from_ts` last followed it: the pause time since then is",
+              "still to be added (`follow_refresh_pauses`)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "deficitUncovered",
+            "docs": [
+              "The part of `lending.deficit` that suppliers bore and protocol fees",
+              "have not yet paid back, base units. Fees accrued later pay it first",
+              "(`lending::accrue_interest`); only the rest can be claimed."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "minBorrowValueQuote",
+            "docs": [
+              "Least a position's debt in this reserve may be worth after a",
+              "borrow, in whole quote units; 0 for none. Dust debt is not worth a",
+              "liquidator's fee and would sit unliquidated, accruing interest."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "padding",
             "type": {
               "array": [
                 "u64",
-                61
+                58
               ]
             }
           }

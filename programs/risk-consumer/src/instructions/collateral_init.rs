@@ -48,6 +48,8 @@ impl InitCollateral<'_> {
             stale_from_ts: 0,
             synced_at_ts: 0,
             bump: ctx.bumps.collateral,
+            lt_min_bps: 0,
+            max_tighten_bps_per_hour: 0,
         });
         Ok(())
     }

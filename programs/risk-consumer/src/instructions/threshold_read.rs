@@ -1,13 +1,17 @@
 use anchor_lang::prelude::*;
 
+use crate::error::ConsumerError;
 use crate::quote::{fresh_quote, ThresholdQuote};
-use crate::risk_engine::accounts::Reserve;
+use crate::risk_engine::accounts::{Market, Reserve};
 
 #[derive(Accounts)]
 pub struct ReadThreshold<'info> {
     /// Owner (the risk engine) and discriminator checked by the loader: a
     /// look-alike account of any other program is refused.
     pub reserve: AccountLoader<'info, Reserve>,
+    /// The reserve's market, for its refresh-pause clock.
+    #[account(constraint = reserve.load()?.market == market.key() @ ConsumerError::WrongMarket)]
+    pub market: AccountLoader<'info, Market>,
 }
 
 impl ReadThreshold<'_> {
@@ -15,7 +19,9 @@ impl ReadThreshold<'_> {
     /// `quote.market` is a market it trusts, since anyone may create one.
     pub fn handler(ctx: Context<Self>, max_age_secs: u32) -> Result<ThresholdQuote> {
         let reserve = ctx.accounts.reserve.load()?;
-        let quote = fresh_quote(&reserve, Clock::get()?.unix_timestamp, max_age_secs)?;
+        let market = ctx.accounts.market.load()?;
+        let now = Clock::get()?.unix_timestamp;
+        let quote = fresh_quote(&reserve, &market, now, max_age_secs)?;
         native_return_data(&quote)?;
         Ok(quote)
     }

@@ -15,6 +15,7 @@ pub struct CloseLenderPosition<'info> {
 
 impl CloseLenderPosition<'_> {
     pub fn validate(&self) -> Result<()> {
+        self.lender_position.load()?.invariant()?;
         require!(
             self.lender_position.load()?.supply_shares == 0,
             RiskError::LenderPositionNotEmpty

@@ -87,6 +87,7 @@ impl Supply<'_> {
         }
         // The PDA seeds already bind it to this reserve and owner.
         update_zero_copy(&info, |lender: &mut LenderPosition| {
+            lender.invariant()?;
             lender.supply_shares = lender
                 .supply_shares
                 .checked_add(shares)

@@ -54,6 +54,7 @@ impl WithdrawSupply<'_> {
             };
             require!(amount >= min_amount_out, RiskError::AmountOutBelowMinimum);
             lender.supply_shares -= burned;
+            lender.invariant()?;
             reserve.invariant()?;
             (amount, burned)
         };

@@ -35,13 +35,15 @@ impl SetPause<'_> {
         Ok(())
     }
 
-    /// Replaces the market's pause flags (`PAUSE_*` bits).
+    /// Replaces the market's pause flags (`PAUSE_*` bits). While
+    /// `PAUSE_REFRESH` is set, no reserve's calibration ages: a pause is
+    /// governance's decision and must not lower thresholds by itself.
     #[access_control(ctx.accounts.validate(pause_flags))]
     pub fn handler(ctx: Context<SetPause>, pause_flags: u8) -> Result<()> {
         let event = {
             let mut market = ctx.accounts.market.load_mut()?;
             let old = market.pause_flags;
-            market.pause_flags = pause_flags;
+            market.set_pause_flags(pause_flags, Clock::get()?.unix_timestamp);
             market.invariant()?;
             PauseFlagsUpdated {
                 market: ctx.accounts.market.key(),

@@ -2,7 +2,7 @@ use anchor_lang::prelude::*;
 use pyth_solana_receiver_sdk::price_update::PriceUpdateV2;
 
 use super::reserve_tokens::*;
-use crate::constants::PAUSE_LENDING;
+use crate::constants::{PAUSE_LENDING, PAUSE_LIQUIDATIONS};
 use crate::error::RiskError;
 use crate::events::Borrowed;
 use crate::lending;
@@ -34,10 +34,14 @@ pub struct Borrow<'info> {
 }
 
 impl Borrow<'_> {
+    /// Closed while lending is paused, and while liquidations are: a borrow
+    /// nobody may liquidate is risk nobody manages.
     pub fn validate(&self) -> Result<()> {
+        let market = self.market.load()?;
+        require!(!market.is_paused(PAUSE_LENDING), RiskError::LendingPaused);
         require!(
-            !self.market.load()?.is_paused(PAUSE_LENDING),
-            RiskError::LendingPaused
+            !market.is_paused(PAUSE_LIQUIDATIONS),
+            RiskError::RiskIncreaseWhileLiquidationsPaused
         );
         Ok(())
     }
@@ -45,14 +49,17 @@ impl Borrow<'_> {
     /// Borrows `amount` of the debt asset against the position's collateral:
     /// debt shares `ceil(amount / index)`, then
     /// `debt × max(P_d, ema_d) <= collateral × min(P_c, ema_c) × max_ltv`,
-    /// `max_ltv` from the threshold liquidation would use now.
+    /// `max_ltv` from the threshold liquidation would use now, and the
+    /// position's debt worth at least the debt reserve's minimum borrow value.
     #[access_control(ctx.accounts.validate())]
     pub fn handler(ctx: Context<Borrow>, amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
+        let paused_secs = ctx.accounts.market.load()?.refresh_paused_secs_at(now);
         let (minted, debt_owed) = {
             let mut collateral = ctx.accounts.collateral_reserve.load_mut()?;
             let mut debt = ctx.accounts.debt.reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
+            collateral.follow_refresh_pauses(paused_secs);
             let (collateral_price, debt_price) = pyth::accept_position_prices(
                 &mut collateral,
                 &ctx.accounts.collateral_price,
@@ -75,8 +82,10 @@ impl Borrow<'_> {
                 &debt_price,
                 now,
             )?;
+            lending::require_min_borrow_value(&position, &debt, &debt_price)?;
             collateral.invariant()?;
             debt.invariant()?;
+            position.invariant()?;
             (minted, lending::position_debt(&debt, &position)?)
         };
         ctx.accounts.debt.out_of_vault(amount)?;

@@ -16,6 +16,7 @@ pub struct ClosePosition<'info> {
 impl ClosePosition<'_> {
     pub fn validate(&self) -> Result<()> {
         let position = self.position.load()?;
+        position.invariant()?;
         require!(
             position.collateral_amount == 0 && position.debt_shares == 0,
             RiskError::PositionNotEmpty

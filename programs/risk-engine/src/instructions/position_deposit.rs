@@ -41,6 +41,7 @@ impl DepositCollateral<'_> {
                 .checked_add(amount)
                 .ok_or(RiskError::MathOverflow)?;
             reserve.invariant()?;
+            position.invariant()?;
             position.collateral_amount
         };
         ctx.accounts

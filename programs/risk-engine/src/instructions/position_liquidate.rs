@@ -56,17 +56,23 @@ impl Liquidate<'_> {
     /// its collateral with the bonus (see `liquidation::liquidate`); the
     /// treasury's share of the bonus goes to its account, the rest to the
     /// liquidator, who receives at least `min_collateral_out` or nothing.
-    /// Prices must be within the oracle's `liquidation_max_age_secs` and not
-    /// older than the newest each reserve accepted, so the liquidator cannot
-    /// pick the lowest print of a window.
+    /// Prices must be within the oracle's `liquidation_max_age_secs` and at
+    /// most `LIQUIDATION_PRICE_LAG_TOLERANCE_SECS` older than the newest each
+    /// reserve accepted: the liquidator cannot pick the lowest print of a
+    /// window, and a borrower cannot void a pending liquidation by refreshing
+    /// a slightly newer price ahead of it.
     #[access_control(ctx.accounts.validate())]
     pub fn handler(ctx: Context<Liquidate>, max_repay: u64, min_collateral_out: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
-        let rules = ctx.accounts.market.load()?.liquidation;
+        let (rules, paused_secs) = {
+            let market = ctx.accounts.market.load()?;
+            (market.liquidation, market.refresh_paused_secs_at(now))
+        };
         let (outcome, collateral_price, debt_price) = {
             let mut collateral = ctx.accounts.collateral.reserve.load_mut()?;
             let mut debt = ctx.accounts.debt.reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
+            collateral.follow_refresh_pauses(paused_secs);
             let (collateral_price, debt_price) = pyth::accept_position_prices(
                 &mut collateral,
                 &ctx.accounts.collateral_price,
@@ -87,6 +93,7 @@ impl Liquidate<'_> {
             )?;
             collateral.invariant()?;
             debt.invariant()?;
+            position.invariant()?;
             (outcome, collateral_price, debt_price)
         };
         require!(
@@ -107,9 +114,9 @@ impl Liquidate<'_> {
         emit_cpi!(Liquidated {
             position: ctx.accounts.position.key(),
             liquidator: ctx.accounts.liquidator.key(),
-            collateral_price: collateral_price.price.into(),
+            collateral_price: collateral_price.liquidation_collateral_price().into(),
             collateral_conf: collateral_price.conf.into(),
-            debt_price: debt_price.price.into(),
+            debt_price: debt_price.liquidation_debt_price().into(),
             debt_conf: debt_price.conf.into(),
             threshold_bps: outcome.threshold_bps,
             health_before: outcome.health_before.into(),

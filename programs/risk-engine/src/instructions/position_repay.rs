@@ -33,6 +33,7 @@ impl Repay<'_> {
             let repayment = lending::repay(&mut debt, position.debt_shares, max_amount)?;
             position.debt_shares -= repayment.shares_burned;
             debt.invariant()?;
+            position.invariant()?;
             (repayment, lending::position_debt(&debt, &position)?)
         };
         ctx.accounts

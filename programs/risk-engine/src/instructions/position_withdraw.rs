@@ -2,7 +2,7 @@ use anchor_lang::prelude::*;
 use pyth_solana_receiver_sdk::price_update::PriceUpdateV2;
 
 use super::reserve_tokens::*;
-use crate::constants::PAUSE_LENDING;
+use crate::constants::{PAUSE_LENDING, PAUSE_LIQUIDATIONS};
 use crate::error::RiskError;
 use crate::events::CollateralWithdrawn;
 use crate::lending;
@@ -33,25 +33,36 @@ pub struct WithdrawCollateral<'info> {
 }
 
 impl WithdrawCollateral<'_> {
+    /// A position in debt may not take collateral out while lending is
+    /// paused, nor while liquidations are (that adds risk nobody may
+    /// manage). A debt-free owner always may: it is their own tokens.
     pub fn validate(&self) -> Result<()> {
+        if self.position.load()?.debt_shares == 0 {
+            return Ok(());
+        }
+        let market = self.market.load()?;
+        require!(!market.is_paused(PAUSE_LENDING), RiskError::LendingPaused);
         require!(
-            !self.market.load()?.is_paused(PAUSE_LENDING),
-            RiskError::LendingPaused
+            !market.is_paused(PAUSE_LIQUIDATIONS),
+            RiskError::RiskIncreaseWhileLiquidationsPaused
         );
         Ok(())
     }
 
     /// Takes collateral back. With debt outstanding the position must stay
     /// within the collateral's max LTV at conservative prices; without debt
-    /// no price is read, so a debt-free owner can always leave.
+    /// no price is read and no pause applies, so a debt-free owner can
+    /// always leave.
     #[access_control(ctx.accounts.validate())]
     pub fn handler(ctx: Context<WithdrawCollateral>, amount: u64) -> Result<()> {
         require!(amount > 0, RiskError::ZeroAmount);
         let now = Clock::get()?.unix_timestamp;
+        let paused_secs = ctx.accounts.market.load()?.refresh_paused_secs_at(now);
         let collateral_amount = {
             let mut collateral = ctx.accounts.collateral.reserve.load_mut()?;
             let mut debt = ctx.accounts.debt_reserve.load_mut()?;
             let mut position = ctx.accounts.position.load_mut()?;
+            collateral.follow_refresh_pauses(paused_secs);
             lending::accrue_interest(&mut collateral, now)?;
             lending::accrue_interest(&mut debt, now)?;
             require!(
@@ -80,6 +91,7 @@ impl WithdrawCollateral<'_> {
             }
             collateral.invariant()?;
             debt.invariant()?;
+            position.invariant()?;
             position.collateral_amount
         };
         ctx.accounts.collateral.out_of_vault(amount)?;

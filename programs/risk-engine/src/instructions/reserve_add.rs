@@ -58,6 +58,7 @@ impl AddReserve<'_> {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handler(ctx: Context<AddReserve>, args: AddReserveArgs) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
+        let refresh_paused_secs = ctx.accounts.market.load()?.refresh_paused_secs_at(now);
         ctx.accounts.create_reserve_and_vault(&ctx.bumps)?;
         let reserve_info = ctx.accounts.reserve.to_account_info();
         let (threshold_bps, max_ltv_bps, bonus_bps) =
@@ -71,7 +72,7 @@ impl AddReserve<'_> {
                 reserve.bounds = args.bounds;
                 reserve.calibration = args.calibration;
                 reserve.interest = args.interest;
-                reserve.start_listing(now);
+                reserve.start_listing(now, refresh_paused_secs);
                 reserve.version = ACCOUNT_VERSION;
                 reserve.bump = ctx.bumps.reserve;
                 reserve.vault_bump = ctx.bumps.vault;

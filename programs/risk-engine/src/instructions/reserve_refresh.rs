@@ -38,15 +38,20 @@ impl RefreshReserve<'_> {
     pub fn handler(ctx: Context<RefreshReserve>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let reserve_key = ctx.accounts.reserve.key();
+        let paused_secs = ctx.accounts.market.load()?.refresh_paused_secs_at(now);
         let (outcome, price, state) = {
             let mut reserve = ctx.accounts.reserve.load_mut()?;
+            reserve.follow_refresh_pauses(paused_secs);
             let price = pyth::load_price(
                 &ctx.accounts.price_update,
                 &reserve.oracle,
                 now,
                 PriceUse::Calibration,
             )?;
-            reserve.accept_price_time(price.publish_time)?;
+            reserve.accept_price_time(
+                price.publish_time,
+                PriceUse::Calibration.lag_tolerance_secs(),
+            )?;
             let outcome = calibration::apply_price(&mut reserve, &price, now)?;
             reserve.invariant()?;
             (outcome, price, reserve.calibrated)

@@ -17,7 +17,10 @@ pub fn set_calibration_params(
         let mut reserve = ctx.accounts.reserve.load_mut()?;
         let old = reserve.calibration;
         let now = Clock::get()?.unix_timestamp;
-        calibration::govern(&mut reserve, now, |reserve| reserve.calibration = params);
+        let paused_secs = ctx.accounts.market.load()?.refresh_paused_secs_at(now);
+        calibration::govern(&mut reserve, now, paused_secs, |reserve| {
+            reserve.calibration = params
+        });
         reserve.invariant()?;
         CalibrationParamsUpdated {
             reserve: ctx.accounts.reserve.key(),

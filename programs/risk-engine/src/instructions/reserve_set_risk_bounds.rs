@@ -17,7 +17,10 @@ pub fn set_risk_bounds(ctx: Context<GovernReserve>, bounds: RiskBounds) -> Resul
         let old_threshold_bps = reserve.calibrated.liquidation_threshold_bps;
         let old_bonus_bps = reserve.calibrated.liquidation_bonus_bps;
         let now = Clock::get()?.unix_timestamp;
-        calibration::govern(&mut reserve, now, |reserve| reserve.bounds = bounds);
+        let paused_secs = ctx.accounts.market.load()?.refresh_paused_secs_at(now);
+        calibration::govern(&mut reserve, now, paused_secs, |reserve| {
+            reserve.bounds = bounds
+        });
         reserve.invariant()?;
         RiskBoundsUpdated {
             reserve: ctx.accounts.reserve.key(),

@@ -72,6 +72,13 @@ impl CloseRules {
 /// Most debt (base units) one liquidation may repay: the close factor while
 /// health is above the full-liquidation level and the largest partial
 /// liquidation would leave more than dust on both sides; otherwise all of it.
+///
+/// The full-liquidation level is governance's `full_liquidation_health`,
+/// raised to `LT × (1 + bonus)` when that is higher: below it, repaying `R`
+/// and seizing `R × (1 + b)` leaves `HF' = (C - R(1+b)) LT / (D - R)`, which
+/// is below `HF = C × LT / D` exactly when `C < D (1 + b)`, i.e. when
+/// `HF < LT (1 + b)`. A partial liquidation there only makes the position
+/// sicker (the toxic spiral), so the whole debt may go at once.
 pub fn max_repay(
     collateral: &Side,
     debt: &Side,
@@ -79,8 +86,7 @@ pub fn max_repay(
     rules: &CloseRules,
 ) -> MathResult<u64> {
     let health = health_factor(collateral, debt, threshold_bps)?;
-    let full_level = I80F48::from_num(rules.full_liquidation_health_bps) / i128::from(BPS);
-    if health <= full_level {
+    if health <= full_liquidation_level(threshold_bps, rules) {
         return Ok(debt.amount);
     }
     let close_factor = I80F48::from_num(rules.close_factor_bps) / i128::from(BPS);
@@ -102,6 +108,15 @@ pub fn max_repay(
     }
     let capped = u128::from(debt.amount) * u128::from(rules.close_factor_bps) / u128::from(BPS);
     Ok(capped as u64)
+}
+
+/// Health at or under which the whole debt may be repaid:
+/// `max(full_liquidation_health, LT × (1 + bonus))` (see `max_repay`).
+pub fn full_liquidation_level(threshold_bps: u16, rules: &CloseRules) -> I80F48 {
+    let governed = I80F48::from_num(rules.full_liquidation_health_bps) / i128::from(BPS);
+    let spiral = I80F48::from_num(u64::from(threshold_bps) * (BPS + u64::from(rules.bonus_bps)))
+        / i128::from(BPS * BPS);
+    governed.max(spiral)
 }
 
 fn bonus_multiplier(bonus_bps: u16) -> I80F48 {
@@ -295,7 +310,76 @@ mod tests {
         );
     }
 
+    /// The toxic-spiral guard: LT 90 %, bonus 10 %, so below HF 0.99 a
+    /// partial liquidation lowers health. At HF 0.97 (above governance's
+    /// 0.95) the whole debt may go; the close factor returns above 0.99.
+    #[test]
+    fn below_lt_times_one_plus_bonus_the_whole_debt_may_go() {
+        let rules = CloseRules {
+            bonus_bps: 1_000,
+            ..RULES
+        };
+        let level = full_liquidation_level(9_000, &rules).to_num::<f64>();
+        assert!((level - 0.99).abs() < 1e-12, "level {level}");
+        let debt = side(10_000_000_000, 6, 1.0);
+        // $10,000 of debt; HF = C × 0.9 / 10,000.
+        let at_health = |hf: f64| side(1_000_000_000, 9, hf * 10_000.0 / 0.9);
+        assert_eq!(
+            max_repay(&at_health(0.97), &debt, 9_000, &rules).unwrap(),
+            debt.amount
+        );
+        assert_eq!(
+            max_repay(&at_health(0.995), &debt, 9_000, &rules).unwrap(),
+            debt.amount / 2
+        );
+        // Where governance's level is the higher, it still rules.
+        assert_eq!(
+            full_liquidation_level(8_300, &RULES),
+            I80F48::from_num(9_500) / 10_000i128
+        );
+    }
+
     proptest! {
+        /// Whatever the rules, a liquidation the close factor limits (not a
+        /// full one) never lowers the position's health.
+        #[test]
+        fn a_partial_liquidation_never_lowers_health(
+            collateral_amount in 1_000_000u64..1_000_000_000_000,
+            collateral_price in 0.01f64..10_000.0,
+            health in 0.3f64..1.0,
+            threshold_bps in 5_000u16..9_500,
+            bonus_share in 0.0f64..1.0,
+            full_health_bps in 1u16..10_000,
+        ) {
+            // Any bonus that fits the threshold: LT × (1 + b) <= 1.
+            let max_bonus = 100_000_000 / u64::from(threshold_bps) - 10_000;
+            let bonus_bps = ((max_bonus.min(1_500) as f64) * bonus_share) as u16;
+            let rules = CloseRules {
+                close_factor_bps: 5_000,
+                full_liquidation_health_bps: full_health_bps,
+                dust_value_quote_e6: 1_000_000,
+                bonus_bps,
+            };
+            let collateral = side(collateral_amount, 9, collateral_price);
+            let collateral_value = collateral.value().unwrap().to_num::<f64>();
+            let debt_value = collateral_value * f64::from(threshold_bps) / 1e4 / health;
+            let debt = side((debt_value * 1e6) as u64, 6, 1.0);
+            let repay = max_repay(&collateral, &debt, threshold_bps, &rules).unwrap();
+            if repay == debt.amount {
+                // A full liquidation: nothing is left to be sicker.
+                return Ok(());
+            }
+            let seize = seize_for_repay(repay, &debt, &collateral, bonus_bps).unwrap();
+            prop_assert!(seize < collateral_amount);
+            let before = health_factor(&collateral, &debt, threshold_bps).unwrap();
+            let after = health_factor(
+                &side(collateral_amount - seize, 9, collateral_price),
+                &side(debt.amount - repay, 6, 1.0),
+                threshold_bps,
+            ).unwrap();
+            prop_assert!(after >= before - I80F48::from_num(1e-9), "HF {before} -> {after}");
+        }
+
         #[test]
         fn a_solvent_liquidation_never_lowers_health_nor_overpays(
             collateral_amount in 1_000_000u64..1_000_000_000_000,

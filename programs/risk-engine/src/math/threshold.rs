@@ -89,6 +89,9 @@ pub struct ThresholdLimits {
     pub lt_max_bps: u16,
     pub max_tighten_bps_per_hour: u16,
     pub max_loosen_bps_per_hour: u16,
+    /// Most elapsed time one move's loosening counts, in seconds: a long
+    /// gap since the rate limit started stores up no more than this.
+    pub max_loosen_elapsed_secs: u64,
 }
 
 /// Moves `current` toward `target` (clamped to the bounds) by at most the
@@ -113,8 +116,11 @@ pub fn rate_limited_threshold_bps(
             .saturating_sub(max_step(limits.max_tighten_bps_per_hour))
             .max(target)
     } else {
+        let loosen_secs = elapsed_secs.min(limits.max_loosen_elapsed_secs);
+        let step = u64::from(limits.max_loosen_bps_per_hour).saturating_mul(loosen_secs)
+            / SECONDS_PER_HOUR;
         current_bps
-            .saturating_add(max_step(limits.max_loosen_bps_per_hour))
+            .saturating_add(step.min(u64::from(u16::MAX)) as u16)
             .min(target)
     };
     moved.clamp(limits.lt_min_bps, limits.lt_max_bps)
@@ -175,6 +181,7 @@ mod tests {
         lt_max_bps: 9_000,
         max_tighten_bps_per_hour: 200,
         max_loosen_bps_per_hour: 50,
+        max_loosen_elapsed_secs: 7_200,
     };
 
     #[test]
@@ -236,6 +243,26 @@ mod tests {
         assert_eq!(max_ltv_bps(100, 500), 0);
     }
 
+    #[test]
+    fn one_move_loosens_over_the_window_at_most_and_tightens_over_all_the_gap() {
+        // Thirty days since the rate limit started: loosening counts two
+        // hours (100 bps), tightening the whole gap (down to the bound).
+        let thirty_days = 30 * 86_400;
+        assert_eq!(
+            rate_limited_threshold_bps(7_500, 9_000, thirty_days, &LIMITS),
+            7_600
+        );
+        assert_eq!(
+            rate_limited_threshold_bps(8_900, 7_000, thirty_days, &LIMITS),
+            7_000
+        );
+        // Within the window nothing changes.
+        assert_eq!(
+            rate_limited_threshold_bps(7_500, 9_000, 5_400, &LIMITS),
+            7_575
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4_000))]
 
@@ -268,7 +295,8 @@ mod tests {
             if next < current {
                 prop_assert!(u64::from(current - next) * 3_600 <= 200 * elapsed);
             } else {
-                prop_assert!(u64::from(next - current) * 3_600 <= 50 * elapsed);
+                let counted = elapsed.min(LIMITS.max_loosen_elapsed_secs);
+                prop_assert!(u64::from(next - current) * 3_600 <= 50 * counted);
             }
         }
     }

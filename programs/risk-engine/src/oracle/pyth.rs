@@ -21,6 +21,10 @@ pub struct OraclePrice {
     pub ema_price: I80F48,
     pub ema_conf: I80F48,
     pub publish_time: i64,
+    /// Whether the spot band `conf / price` is within the reserve's
+    /// `max_confidence_bps`. Only a liquidation accepts one that is not,
+    /// and then values at the band's edge (`liquidation_*_price`).
+    pub band_within_limit: bool,
 }
 
 impl OraclePrice {
@@ -33,25 +37,61 @@ impl OraclePrice {
     pub fn debt_price(&self) -> I80F48 {
         self.price.max(self.ema_price)
     }
+
+    /// What a liquidation values collateral at: spot, or `price - conf`
+    /// when the band is wider than the reserve allows (a crash's
+    /// uncertainty is borne by the position, not by the suppliers).
+    pub fn liquidation_collateral_price(&self) -> I80F48 {
+        if self.band_within_limit {
+            self.price
+        } else {
+            self.price - self.conf
+        }
+    }
+
+    /// What a liquidation values debt at: spot, or `price + conf` when the
+    /// band is wider than the reserve allows.
+    pub fn liquidation_debt_price(&self) -> I80F48 {
+        if self.band_within_limit {
+            self.price
+        } else {
+            self.price.saturating_add(self.conf)
+        }
+    }
 }
 
-/// What a price is read for: each use asks for exactly the age it needs,
-/// and liquidation for the strictest.
+/// What a price is read for: each use asks for exactly the checks it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PriceUse {
-    /// `refresh_reserve`: within `max_age_secs`.
+    /// `refresh_reserve`: within `max_age_secs`, spot band within the limit
+    /// (the EMA is not used).
     Calibration,
-    /// Borrowing and collateral withdrawal: within `max_age_secs`.
+    /// Borrowing and collateral withdrawal: as fresh as a liquidation's
+    /// (`liquidation_max_age_secs`), so a borrower cannot pick an older
+    /// message and its older EMA; spot and EMA bands within the limit.
     Lending,
-    /// `liquidate`: within `liquidation_max_age_secs`.
+    /// `liquidate` and `write_off_bad_debt`: within
+    /// `liquidation_max_age_secs`; a spot band up to
+    /// `MAX_ORACLE_CONFIDENCE_BPS` is accepted, valued at its edge when wider
+    /// than the reserve's limit, since a crash widens bands exactly when
+    /// liquidations matter; the EMA is not used and not checked.
     Liquidation,
 }
 
 impl PriceUse {
     pub fn max_age_secs(self, config: &OracleConfig) -> u32 {
         match self {
-            PriceUse::Calibration | PriceUse::Lending => config.max_age_secs,
-            PriceUse::Liquidation => config.liquidation_max_age_secs,
+            PriceUse::Calibration => config.max_age_secs,
+            PriceUse::Lending | PriceUse::Liquidation => config.liquidation_max_age_secs,
+        }
+    }
+
+    /// How much older than the reserve's newest accepted price this use may
+    /// read (`Reserve::accept_price_time`).
+    pub fn lag_tolerance_secs(self) -> i64 {
+        match self {
+            PriceUse::Calibration | PriceUse::Lending => 0,
+            PriceUse::Liquidation => LIQUIDATION_PRICE_LAG_TOLERANCE_SECS,
         }
     }
 }
@@ -66,12 +106,14 @@ impl PriceUse {
 /// - it was verified at least at the reserve's minimum level, `Full` by
 ///   default (`OracleVerificationTooLow`);
 /// - `publish_time` is at most the use's max age before `now`
-///   (`OraclePriceStale`: `max_age_secs`, or `liquidation_max_age_secs` for a
-///   liquidation) and at most `MAX_PUBLISH_TIME_SKEW_SECS` after it
-///   (`OraclePublishTimeInFuture`);
+///   (`OraclePriceStale`: `max_age_secs` for calibration,
+///   `liquidation_max_age_secs` for lending and liquidation) and at most
+///   `MAX_PUBLISH_TIME_SKEW_SECS` after it (`OraclePublishTimeInFuture`);
 /// - spot and EMA prices are strictly positive (`OraclePriceNotPositive`);
-/// - spot and EMA `conf / price` are within `max_confidence_bps`
-///   (`OracleConfidenceTooWide`);
+/// - `conf / price` within `max_confidence_bps` (`OracleConfidenceTooWide`)
+///   for the spot band, and for lending the EMA band too; a liquidation
+///   accepts a spot band up to `MAX_ORACLE_CONFIDENCE_BPS` and says whether
+///   it was within the reserve's limit (`OraclePrice::band_within_limit`);
 /// - the exponent is in `MIN_PYTH_EXPONENT..=MAX_PYTH_EXPONENT` and every
 ///   value is scaled once, here, to quote units per whole token
 ///   (`OracleExponentOutOfRange`).
@@ -107,15 +149,23 @@ pub fn load_price(
         message.price > 0 && message.ema_price > 0,
         RiskError::OraclePriceNotPositive
     );
-    require!(
-        confidence_within(message.price, message.conf, config.max_confidence_bps)
-            && confidence_within(
-                message.ema_price,
-                message.ema_conf,
-                config.max_confidence_bps
-            ),
-        RiskError::OracleConfidenceTooWide
-    );
+    let band_within_limit =
+        confidence_within(message.price, message.conf, config.max_confidence_bps);
+    let bands_acceptable = match price_use {
+        PriceUse::Calibration => band_within_limit,
+        PriceUse::Lending => {
+            band_within_limit
+                && confidence_within(
+                    message.ema_price,
+                    message.ema_conf,
+                    config.max_confidence_bps,
+                )
+        }
+        PriceUse::Liquidation => {
+            confidence_within(message.price, message.conf, MAX_ORACLE_CONFIDENCE_BPS)
+        }
+    };
+    require!(bands_acceptable, RiskError::OracleConfidenceTooWide);
     let exponent = message.exponent;
     require!(
         (MIN_PYTH_EXPONENT..=MAX_PYTH_EXPONENT).contains(&exponent),
@@ -128,6 +178,7 @@ pub fn load_price(
         ema_price: scale(i128::from(message.ema_price))?,
         ema_conf: scale(i128::from(message.ema_conf))?,
         publish_time: message.publish_time,
+        band_within_limit,
     };
     // A price below I80F48's resolution would read as zero.
     require!(
@@ -137,9 +188,10 @@ pub fn load_price(
     Ok(price)
 }
 
-/// Reads a position's two prices for `price_use` and records each as the
-/// newest its reserve accepted: what borrowing, collateral withdrawal and
-/// liquidation all do before valuing a position.
+/// Reads a position's two prices for `price_use` and records each as
+/// accepted by its reserve (no older than the newest it accepted, but for a
+/// liquidation's few seconds of tolerance): what borrowing, collateral
+/// withdrawal and liquidation all do before valuing a position.
 pub fn accept_position_prices(
     collateral: &mut crate::state::Reserve,
     collateral_update: &PriceUpdateV2,
@@ -150,8 +202,9 @@ pub fn accept_position_prices(
 ) -> Result<(OraclePrice, OraclePrice)> {
     let collateral_price = load_price(collateral_update, &collateral.oracle, now, price_use)?;
     let debt_price = load_price(debt_update, &debt.oracle, now, price_use)?;
-    collateral.accept_price_time(collateral_price.publish_time)?;
-    debt.accept_price_time(debt_price.publish_time)?;
+    let tolerance = price_use.lag_tolerance_secs();
+    collateral.accept_price_time(collateral_price.publish_time, tolerance)?;
+    debt.accept_price_time(debt_price.publish_time, tolerance)?;
     Ok((collateral_price, debt_price))
 }
 

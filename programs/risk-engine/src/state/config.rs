@@ -101,10 +101,9 @@ impl RiskBounds {
                 && self.lt_max_bps <= MAX_LIQUIDATION_THRESHOLD_BPS,
             RiskError::ThresholdBoundsInvalid
         );
-        let rate_range = 1..=BPS_DENOMINATOR;
         require!(
-            rate_range.contains(&self.max_tighten_bps_per_hour)
-                && rate_range.contains(&self.max_loosen_bps_per_hour),
+            (1..=MAX_TIGHTEN_BPS_PER_HOUR).contains(&self.max_tighten_bps_per_hour)
+                && (1..=BPS_DENOMINATOR).contains(&self.max_loosen_bps_per_hour),
             RiskError::RateLimitOutOfRange
         );
         require!(

@@ -67,6 +67,11 @@ fn risk_bounds_accept_the_sample_and_reject_each_broken_rule() {
             RiskError::RateLimitOutOfRange,
         ),
         (
+            "tighten a cliff: over 10 %/hour",
+            |b| b.max_tighten_bps_per_hour = 1_001,
+            RiskError::RateLimitOutOfRange,
+        ),
+        (
             "loosen too big",
             |b| b.max_loosen_bps_per_hour = 10_001,
             RiskError::RateLimitOutOfRange,

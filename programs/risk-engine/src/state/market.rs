@@ -31,11 +31,18 @@ pub struct Market {
     pub pause_flags: u8,
     #[cfg_attr(feature = "serde", serde(skip))]
     pub _padding0: [u8; 5],
+    /// When governance last paused refreshes (`PAUSE_REFRESH`); 0 while
+    /// refreshes run.
+    pub refresh_paused_since_ts: i64,
+    /// Seconds refreshes have spent paused in pauses that have ended. With
+    /// the current pause, the market's refresh-pause clock
+    /// (`refresh_paused_secs_at`): reserves do not age while it runs.
+    pub refresh_paused_secs: u64,
     #[cfg_attr(feature = "serde", serde(skip))]
-    pub _padding: [u64; 32],
+    pub _padding: [u64; 30],
 }
 
-pub const MARKET_SIZE: usize = 32 * 5 + 8 + 16 + 8 + 8 + 8 * 32;
+pub const MARKET_SIZE: usize = 32 * 5 + 8 + 16 + 8 + 8 + 8 * 2 + 8 * 30;
 const _: () = assert!(core::mem::size_of::<Market>() == MARKET_SIZE);
 
 impl Market {
@@ -60,6 +67,33 @@ impl Market {
 
     pub fn is_paused(&self, flag: u8) -> bool {
         self.pause_flags & flag != 0
+    }
+
+    /// Seconds refreshes have spent paused by governance up to `now`: the
+    /// clock a reserve's calibration does not age on
+    /// (`Reserve::follow_refresh_pauses`).
+    pub fn refresh_paused_secs_at(&self, now: i64) -> u64 {
+        let running = if self.refresh_paused_since_ts > 0 {
+            now.saturating_sub(self.refresh_paused_since_ts).max(0) as u64
+        } else {
+            0
+        };
+        self.refresh_paused_secs.saturating_add(running)
+    }
+
+    /// Replaces the pause flags at `now`, starting or stopping the
+    /// refresh-pause clock when `PAUSE_REFRESH` changes.
+    pub fn set_pause_flags(&mut self, pause_flags: u8, now: i64) {
+        let was_paused = self.is_paused(PAUSE_REFRESH);
+        self.pause_flags = pause_flags;
+        match (was_paused, self.is_paused(PAUSE_REFRESH)) {
+            (false, true) => self.refresh_paused_since_ts = now,
+            (true, false) => {
+                self.refresh_paused_secs = self.refresh_paused_secs_at(now);
+                self.refresh_paused_since_ts = 0;
+            }
+            _ => {}
+        }
     }
 
     /// What every instruction that mutates a market checks at its end.

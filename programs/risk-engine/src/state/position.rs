@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::constants::*;
+use crate::error::RiskError;
 
 /// An isolated borrow: one collateral reserve and one debt reserve of the
 /// same market. PDA `["position", market, owner, position_id]`.
@@ -30,6 +31,19 @@ const _: () = assert!(core::mem::size_of::<Position>() == POSITION_SIZE);
 
 impl Position {
     pub const SPACE: usize = 8 + POSITION_SIZE;
+
+    /// What every instruction that uses a position checks: that it is of
+    /// the layout this program reads (`ACCOUNT_VERSION`). A layout change
+    /// bumps the version and brings a migration instruction; until an
+    /// account is migrated every instruction refuses it rather than
+    /// misreading it.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.version == ACCOUNT_VERSION,
+            RiskError::UnsupportedAccountVersion
+        );
+        Ok(())
+    }
 
     /// Whether the position lives at `["position", market, owner, id]`.
     pub fn is_at(&self, address: &Pubkey) -> bool {
@@ -68,6 +82,15 @@ const _: () = assert!(core::mem::size_of::<LenderPosition>() == LENDER_POSITION_
 
 impl LenderPosition {
     pub const SPACE: usize = 8 + LENDER_POSITION_SIZE;
+
+    /// The layout check of `Position::invariant`, for a supplier's position.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.version == ACCOUNT_VERSION,
+            RiskError::UnsupportedAccountVersion
+        );
+        Ok(())
+    }
 
     /// Whether the position lives at `["lender", reserve, owner]`.
     pub fn is_at(&self, address: &Pubkey) -> bool {

@@ -132,11 +132,23 @@ pub struct Reserve {
     /// or the moment governance changed the parameters of a stale one.
     /// 0 before the first price.
     pub stale_from_ts: i64,
+    /// The market's refresh-pause clock (`Market::refresh_paused_secs_at`)
+    /// when `stale_from_ts` last followed it: the pause time since then is
+    /// still to be added (`follow_refresh_pauses`).
+    pub refresh_paused_secs_seen: u64,
+    /// The part of `lending.deficit` that suppliers bore and protocol fees
+    /// have not yet paid back, base units. Fees accrued later pay it first
+    /// (`lending::accrue_interest`); only the rest can be claimed.
+    pub deficit_uncovered: u64,
+    /// Least a position's debt in this reserve may be worth after a
+    /// borrow, in whole quote units; 0 for none. Dust debt is not worth a
+    /// liquidator's fee and would sit unliquidated, accruing interest.
+    pub min_borrow_value_quote: u64,
     #[cfg_attr(feature = "serde", serde(skip))]
-    pub _padding: [u64; 61],
+    pub _padding: [u64; 58],
 }
 
-pub const RESERVE_SIZE: usize = 32 * 5 + 48 + 16 + 48 + 32 + 96 + 96 + 8 + 8 + 8 + 8 * 61;
+pub const RESERVE_SIZE: usize = 32 * 5 + 48 + 16 + 48 + 32 + 96 + 96 + 8 + 8 + 8 + 8 * 3 + 8 * 58;
 const _: () = assert!(core::mem::size_of::<CalibratedState>() == 96);
 const _: () = assert!(core::mem::size_of::<LendingState>() == 96);
 const _: () = assert!(core::mem::size_of::<Reserve>() == RESERVE_SIZE);
@@ -147,7 +159,9 @@ impl Reserve {
     /// The risk and lending state a new listing starts from, once its
     /// configuration blocks are set: threshold at `lt_min` and bonus at
     /// `bonus_min` until calibration earns more, a borrow index of 1.
-    pub fn start_listing(&mut self, now: i64) {
+    /// `refresh_paused_secs` is the market's refresh-pause clock now.
+    pub fn start_listing(&mut self, now: i64, refresh_paused_secs: u64) {
+        self.refresh_paused_secs_seen = refresh_paused_secs;
         self.calibrated.liquidation_threshold_bps = self.bounds.lt_min_bps;
         self.calibrated.liquidation_bonus_bps = self.bounds.bonus_min_bps;
         self.apply_bounds();
@@ -167,14 +181,30 @@ impl Reserve {
 
     /// Records that an instruction uses a price published at
     /// `publish_time`, which must not be older than the newest one this
-    /// reserve has accepted.
-    pub fn accept_price_time(&mut self, publish_time: i64) -> Result<()> {
+    /// reserve has accepted by more than `lag_tolerance_secs` (0 but for a
+    /// liquidation: `LIQUIDATION_PRICE_LAG_TOLERANCE_SECS`). The newest
+    /// accepted time never goes back.
+    pub fn accept_price_time(&mut self, publish_time: i64, lag_tolerance_secs: i64) -> Result<()> {
         require!(
-            publish_time >= self.newest_price_publish_time,
+            publish_time.saturating_add(lag_tolerance_secs) >= self.newest_price_publish_time,
             RiskError::OraclePriceOlderThanAccepted
         );
-        self.newest_price_publish_time = publish_time;
+        self.newest_price_publish_time = self.newest_price_publish_time.max(publish_time);
         Ok(())
+    }
+
+    /// Moves the staleness clock past the time refreshes spent paused by
+    /// governance since it last looked (`paused_secs_now` is the market's
+    /// `refresh_paused_secs_at(now)`): a calibration neither goes stale nor
+    /// declines while nobody is allowed to refresh it. Every instruction
+    /// that reads or moves the threshold in use calls this first.
+    pub fn follow_refresh_pauses(&mut self, paused_secs_now: u64) {
+        let unseen = paused_secs_now.saturating_sub(self.refresh_paused_secs_seen);
+        if unseen > 0 && self.stale_from_ts > 0 {
+            let unseen = i64::try_from(unseen).unwrap_or(i64::MAX);
+            self.stale_from_ts = self.stale_from_ts.saturating_add(unseen);
+        }
+        self.refresh_paused_secs_seen = self.refresh_paused_secs_seen.max(paused_secs_now);
     }
 
     /// Puts the applied threshold and bonus back inside the bounds after the
@@ -202,6 +232,10 @@ impl Reserve {
         self.bounds.validate()?;
         self.calibration.validate()?;
         self.interest.validate()?;
+        require!(
+            self.min_borrow_value_quote <= MAX_MIN_BORROW_VALUE_QUOTE,
+            RiskError::MinBorrowValueOutOfRange
+        );
         let state = &self.calibrated;
         require!(
             (self.bounds.lt_min_bps..=self.bounds.lt_max_bps)
