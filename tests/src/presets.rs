@@ -39,7 +39,7 @@ pub fn calibration() -> CalibrationParams {
         calibration_max_age_secs: 3_600,
         depth_max_age_secs: 86_400,
         max_slippage_bps: 300,
-        _padding: [0; 2],
+        size_weight_bps: 10_000,
         sample_interval_secs: 900,
     }
 }

@@ -6,7 +6,8 @@
 
 use anchor_lang::prelude::Result;
 use fixed::types::I80F48;
-use risk_engine::calibration::{effective_max_ltv_bps, effective_threshold_bps, following_pauses};
+use risk_engine::calibration::{following_pauses, position_max_ltv_bps, position_threshold_bps};
+use risk_engine::math::health::token_value;
 use risk_engine::lending;
 use risk_engine::liquidation::position_sides;
 use risk_engine::math::liquidation::{health_factor, is_liquidatable};
@@ -19,8 +20,8 @@ pub struct PositionHealth {
     /// Debt with interest accrued to the moment, base units of the debt
     /// mint, rounded up as the program rounds it.
     pub debt_owed: u64,
-    /// The threshold liquidation uses (declining once the calibration is
-    /// stale), bps.
+    /// The threshold liquidation uses for this position (declining once the
+    /// calibration is stale, lowered for the position's size), bps.
     pub threshold_bps: u16,
     /// The most a borrow or a withdrawal may leave: threshold minus the
     /// LTV buffer, bps.
@@ -56,7 +57,7 @@ pub fn position_health(
     lending::accrue_interest(&mut debt, now)?;
     let (collateral_side, debt_side) =
         position_sides(position, collateral, collateral_price, &debt, debt_price)?;
-    let threshold_bps = effective_threshold_bps(collateral, now);
+    let threshold_bps = position_threshold_bps(collateral, collateral_side.value()?, now);
     let health = (debt_side.amount > 0)
         .then(|| health_factor(&collateral_side, &debt_side, threshold_bps))
         .transpose()?;
@@ -92,7 +93,15 @@ pub fn position_health(
     Ok(PositionHealth {
         debt_owed: debt_side.amount,
         threshold_bps,
-        max_ltv_bps: effective_max_ltv_bps(collateral, now),
+        max_ltv_bps: position_max_ltv_bps(
+            collateral,
+            token_value(
+                position.collateral_amount,
+                collateral.mint_decimals,
+                collateral_price.price.max(collateral_price.ema_price),
+            )?,
+            now,
+        ),
         health_factor: health,
         liquidatable,
         max_borrow: accepted,

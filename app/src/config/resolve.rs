@@ -304,7 +304,9 @@ pub fn calibration_params(mut f: Fields) -> Result<CalibrationParams> {
         calibration_max_age_secs: f.take("calibration_max_age", units::duration_to_secs)?,
         depth_max_age_secs: f.take("depth_max_age", units::duration_to_secs)?,
         max_slippage_bps: f.take("max_slippage", units::percent_to_bps_u16)?,
-        _padding: [0; 2],
+        size_weight_bps: f
+            .maybe("size_weight", units::percent_to_bps_u16)?
+            .unwrap_or(0),
         sample_interval_secs: f.take("sample_interval", units::duration_to_secs)?,
     };
     f.finish()?;

@@ -47,6 +47,60 @@ export function effectiveMaxLtvBps(reserve: Reserve, market: Market, now: bigint
   return Math.max(0, effectiveThresholdBps(reserve, market, now) - reserve.bounds.ltvBufferBps);
 }
 
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  while (x * x > n) x -= 1n;
+  while ((x + 1n) * (x + 1n) <= n) x += 1n;
+  return x;
+}
+
+/** The square-root law's price impact of selling `sizeQuote` into markets absorbing `depthQuote` at 1 %, bps, rounded up and capped (`math::threshold::impact_bps`). */
+export function impactBps(sizeQuote: bigint, depthQuote: bigint, maxImpactBps: number): number {
+  if (depthQuote === 0n) return maxImpactBps;
+  const scaled = sizeQuote * 10_000n;
+  const cap = BigInt(maxImpactBps);
+  if (scaled / depthQuote >= cap * cap) return maxImpactBps;
+  let impact = isqrt(scaled / depthQuote);
+  while (impact * impact * depthQuote < scaled) impact += 1n;
+  return Number(impact < cap ? impact : cap);
+}
+
+/** The reported depth while fresh, else governance's minimum (`calibration::effective_depth_quote`). */
+export function effectiveDepthQuote(reserve: Reserve, now: bigint): bigint {
+  const updated = big(reserve.calibrated.depthUpdatedTs);
+  const fresh = updated > 0n && now - updated <= BigInt(reserve.calibration.depthMaxAgeSecs);
+  return fresh ? big(reserve.calibrated.reportedDepthQuote) : big(reserve.calibration.minDepthQuote);
+}
+
+/** How much lower than the reserve's a position's threshold is for its size, bps (`calibration::size_penalty_bps`); `collateralValue` is I80F48 bits of quote units. */
+export function sizePenaltyBps(reserve: Reserve, collateralValue: bigint, now: bigint): number {
+  const params = reserve.calibration;
+  if (params.sizeWeightBps === 0) return 0;
+  const minimum = big(params.minDepthQuote);
+  const reported = effectiveDepthQuote(reserve, now);
+  const depth = reported > minimum ? reported : minimum;
+  const whole = collateralValue > 0n ? fixed.floorToInt(collateralValue) : 0n;
+  const size = whole > 0xffff_ffff_ffff_ffffn ? 0xffff_ffff_ffff_ffffn : whole;
+  const position = impactBps(size, depth, params.maxSlippageBps);
+  const reference = impactBps(big(params.referenceLiquidationQuote), depth, params.maxSlippageBps);
+  const excess = BigInt(Math.max(0, position - reference));
+  const weighted = ceilDiv(excess * BigInt(params.sizeWeightBps), BPS);
+  return Number(ceilDiv(weighted * BPS, BPS + BigInt(reserve.calibrated.liquidationBonusBps)));
+}
+
+const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
+
+/** The threshold a position whose collateral is worth `collateralValue` (I80F48 bits) faces: the reserve's in use, lowered for its size (`calibration::position_threshold_bps`). */
+export function positionThresholdBps(reserve: Reserve, market: Market, collateralValue: bigint, now: bigint): number {
+  return Math.max(0, effectiveThresholdBps(reserve, market, now) - sizePenaltyBps(reserve, collateralValue, now));
+}
+
+/** `positionThresholdBps - ltv_buffer`. */
+export function positionMaxLtvBps(reserve: Reserve, market: Market, collateralValue: bigint, now: bigint): number {
+  return Math.max(0, positionThresholdBps(reserve, market, collateralValue, now) - reserve.bounds.ltvBufferBps);
+}
+
 /** The lending state that matters here, as bigints. */
 interface Lending {
   borrowIndex: bigint;
@@ -136,8 +190,8 @@ export function positionHealth(
   const shares = big(position.debtShares);
   const owed = debtOwed(shares, index);
   const collateralAmount = big(position.collateralAmount);
-  const thresholdBps = effectiveThresholdBps(collateral, market, now);
   const collateralValue = tokenValue(collateralAmount, collateral.mintDecimals, liquidationCollateralPrice(collateralOracle));
+  const thresholdBps = positionThresholdBps(collateral, market, collateralValue, now);
   const debtValue = tokenValue(owed, debt.mintDecimals, liquidationDebtPrice(debtOracle));
   let healthFactor: bigint | null = null;
   let liquidatable = false;
@@ -147,7 +201,8 @@ export function positionHealth(
     // Debt too small to have a value is infinitely healthy, as on chain.
     healthFactor = debtValue <= 0n ? fixed.MAX : fixed.div(fixed.divInt(limit, BPS), debtValue);
   }
-  const maxLtvBps = effectiveMaxLtvBps(collateral, market, now);
+  const sizeValue = tokenValue(collateralAmount, collateral.mintDecimals, fixed.max(collateralOracle.price, collateralOracle.emaPrice));
+  const maxLtvBps = positionMaxLtvBps(collateral, market, sizeValue, now);
   const fits = (amount: bigint): boolean => {
     if (amount <= 0n || amount > lending.availableLiquidity) return false;
     const minted = fixed.ceilToInt(fixed.div(fixed.fromInt(amount), index));

@@ -23,6 +23,7 @@ test("the scenario recorded health with and without debt, healthy and liquidatab
     "debt worth nothing",
     "stale 1.5 h, refreshes paused 2 h",
     "minimum borrow value",
+    "too large for its market",
     "band wider than allowed",
   ]) {
     assert.ok(names.includes(edge), edge);

@@ -340,6 +340,56 @@ pub fn following_pauses(reserve: &Reserve, market: &Market, now: i64) -> Reserve
     copy
 }
 
+/// The threshold a position whose collateral is worth `collateral_value`
+/// (quote units) faces at `now`: the reserve's threshold in use, lowered
+/// by what its own liquidation would cost beyond the reference one
+/// (`threshold::size_penalty_bps`). A position too large for its market
+/// gets a lower threshold than a small one, as Drift's size-discounted
+/// asset weights and Mango's deposit-scaled ones do; here with the same
+/// square-root law the slippage term uses. The depth it is measured
+/// against is never below governance's `min_depth`, so a depth report
+/// alone cannot push large positions into liquidation beyond what
+/// governance allowed for.
+pub fn position_threshold_bps(reserve: &Reserve, collateral_value: I80F48, now: i64) -> u16 {
+    effective_threshold_bps(reserve, now).saturating_sub(size_penalty_bps(
+        reserve,
+        collateral_value,
+        now,
+    ))
+}
+
+/// `position_threshold_bps - ltv_buffer`: the most a borrow or a
+/// collateral withdrawal may leave a position of that size.
+pub fn position_max_ltv_bps(reserve: &Reserve, collateral_value: I80F48, now: i64) -> u16 {
+    threshold::max_ltv_bps(
+        position_threshold_bps(reserve, collateral_value, now),
+        reserve.bounds.ltv_buffer_bps,
+    )
+}
+
+/// How much lower than the reserve's a position's threshold is, bps.
+pub fn size_penalty_bps(reserve: &Reserve, collateral_value: I80F48, now: i64) -> u16 {
+    let params = &reserve.calibration;
+    if params.size_weight_bps == 0 {
+        return 0;
+    }
+    let depth = effective_depth_quote(reserve, now).max(params.min_depth_quote);
+    let size: u64 = collateral_value
+        .max(I80F48::ZERO)
+        .checked_to_num()
+        .unwrap_or(u64::MAX);
+    threshold::size_penalty_bps(
+        threshold::impact_bps(size, depth, params.max_slippage_bps),
+        threshold::impact_bps(
+            params.reference_liquidation_quote,
+            depth,
+            params.max_slippage_bps,
+        ),
+        params.size_weight_bps,
+        reserve.calibrated.liquidation_bonus_bps,
+    )
+}
+
 /// The most a borrow or a collateral withdrawal may reach at `now`:
 /// `effective_threshold - ltv_buffer`, the same threshold liquidation uses.
 pub fn effective_max_ltv_bps(reserve: &Reserve, now: i64) -> u16 {

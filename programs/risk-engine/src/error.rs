@@ -194,12 +194,14 @@ pub enum RiskError {
     CollateralLeftToLiquidate,
     #[msg("Position has no debt to write off")]
     NothingToWriteOff,
+    #[msg("Size weight must be at most 10,000 bps")]
+    SizeWeightOutOfRange,
 }
 
 impl RiskError {
     /// The newest variant: clients map codes `6000..=6000 + LAST` back to
     /// names and messages. Move it when a variant is appended.
-    pub const LAST: RiskError = RiskError::NothingToWriteOff;
+    pub const LAST: RiskError = RiskError::SizeWeightOutOfRange;
 
     /// The variant of a custom error code, when the code is one of ours.
     pub fn from_code(code: u32) -> Option<RiskError> {
@@ -232,7 +234,7 @@ mod tests {
         assert_eq!(u32::from(first), 6000);
         let last_code = u32::from(RiskError::LAST);
         let last = RiskError::from_code(last_code).expect("last code");
-        assert_eq!(last.name(), "NothingToWriteOff");
+        assert_eq!(last.name(), "SizeWeightOutOfRange");
         assert!(RiskError::from_code(last_code + 1).is_none());
         assert!(RiskError::from_code(2040).is_none());
     }

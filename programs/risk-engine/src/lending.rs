@@ -5,7 +5,7 @@
 use anchor_lang::prelude::*;
 use fixed::types::I80F48;
 
-use crate::calibration::effective_max_ltv_bps;
+use crate::calibration::position_max_ltv_bps;
 use crate::error::RiskError;
 use crate::math::{health, interest, shares};
 use crate::oracle::pyth::OraclePrice;
@@ -239,9 +239,10 @@ pub fn position_debt(debt_reserve: &Reserve, position: &Position) -> Result<u64>
 /// The check of every borrow and collateral withdrawal, at conservative
 /// prices: collateral at `min(spot, ema)`, debt at `max(spot, ema)`, and
 /// `debt_value <= collateral_value × max_ltv`, with `max_ltv` taken from the
-/// threshold liquidation uses at `now` (`effective_max_ltv_bps`): a stale
-/// calibration lowers both alike, so no borrow is liquidatable the moment
-/// it is made.
+/// threshold liquidation uses at `now` for a position of this size
+/// (`position_max_ltv_bps`): a stale calibration, or a position too large
+/// for its market, lowers both alike, so no borrow is liquidatable the
+/// moment it is made.
 pub fn require_within_max_ltv(
     position: &Position,
     collateral_reserve: &Reserve,
@@ -261,11 +262,18 @@ pub fn require_within_max_ltv(
     )?;
     let debt_value =
         health::token_value(debt, debt_reserve.mint_decimals, debt_price.debt_price())?;
+    // The size is measured at the higher of spot and EMA: never a smaller
+    // penalty than liquidation, which measures it at spot, would charge.
+    let size = health::token_value(
+        position.collateral_amount,
+        collateral_reserve.mint_decimals,
+        collateral_price.price.max(collateral_price.ema_price),
+    )?;
     require!(
         health::within_ltv(
             collateral_value,
             debt_value,
-            effective_max_ltv_bps(collateral_reserve, now)
+            position_max_ltv_bps(collateral_reserve, size, now)
         )?,
         RiskError::MaxLtvExceeded
     );

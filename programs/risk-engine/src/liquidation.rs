@@ -4,7 +4,7 @@
 use anchor_lang::prelude::*;
 use fixed::types::I80F48;
 
-use crate::calibration::effective_threshold_bps;
+use crate::calibration::position_threshold_bps;
 use crate::error::RiskError;
 use crate::lending;
 use crate::math::liquidation::{self as math, CloseRules, SeizeSplit, Side};
@@ -56,7 +56,9 @@ pub fn position_sides(
 
 /// Liquidates up to `max_repay` of a position's debt.
 ///
-/// `HF = C × P_c × LT / (D × P_d)` must be below 1. Repay is capped by the
+/// `HF = C × P_c × LT / (D × P_d)` must be below 1, `LT` the position's
+/// threshold (the reserve's, lowered for its size:
+/// `calibration::position_threshold_bps`). Repay is capped by the
 /// close factor (see `math::liquidation::max_repay`); seized collateral is
 /// `repay × P_d / P_c × (1 + bonus)`, capped at the position's collateral
 /// (repay then shrinks to match). Debt left with no collateral becomes the
@@ -78,10 +80,10 @@ pub fn liquidate(
     require!(max_repay > 0, RiskError::ZeroAmount);
     lending::accrue_interest(collateral, now)?;
     lending::accrue_interest(debt, now)?;
-    let threshold_bps = effective_threshold_bps(collateral, now);
     let index: I80F48 = debt.lending.borrow_index.into();
     let (collateral_side, debt_side) =
         position_sides(position, collateral, collateral_price, debt, debt_price)?;
+    let threshold_bps = position_threshold_bps(collateral, collateral_side.value()?, now);
     let owed = debt_side.amount;
     require!(
         owed > 0 && math::is_liquidatable(&collateral_side, &debt_side, threshold_bps)?,
@@ -222,9 +224,9 @@ pub fn write_off(
 ) -> Result<WriteOffOutcome> {
     lending::accrue_interest(collateral, now)?;
     lending::accrue_interest(debt, now)?;
-    let threshold_bps = effective_threshold_bps(collateral, now);
     let (collateral_side, debt_side) =
         position_sides(position, collateral, collateral_price, debt, debt_price)?;
+    let threshold_bps = position_threshold_bps(collateral, collateral_side.value()?, now);
     require!(debt_side.amount > 0, RiskError::NothingToWriteOff);
     require!(
         math::is_liquidatable(&collateral_side, &debt_side, threshold_bps)?,

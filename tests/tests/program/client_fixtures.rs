@@ -253,6 +253,12 @@ fn synthetic_health(rec: &mut Recording) {
     capped.interest.borrow_cap = 10_000_000_000;
     let mut stale = c;
     stale.stale_from_ts = now - 5_400;
+    let mut thin_market = c;
+    thin_market.calibration.reference_liquidation_quote = 10_000;
+    thin_market.calibration.min_depth_quote = 10_000;
+    thin_market.calibration.max_slippage_bps = 2_500;
+    thin_market.calibration.size_weight_bps = 10_000;
+    thin_market.calibrated.liquidation_bonus_bps = 500;
     let mut dust_minimum = above_kink;
     dust_minimum.min_borrow_value_quote = 1_000_000;
     let mut scarce = above_kink;
@@ -362,6 +368,17 @@ fn synthetic_health(rec: &mut Recording) {
                 5_000_000_000,
                 0,
                 sol(150_00000000, 149_50000000),
+                usd(1_00000000, 1_00010000, -8),
+                calm,
+                PriceUse::Lending,
+            ),
+            (
+                "too large for its market",
+                thin_market,
+                above_kink,
+                1_000_000_000_000,
+                100_000_000_000,
+                sol(150_00000000, 151_00000000),
                 usd(1_00000000, 1_00010000, -8),
                 calm,
                 PriceUse::Lending,

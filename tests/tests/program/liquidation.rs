@@ -361,3 +361,76 @@ async fn bad_liquidation_input_gets_its_error_and_changes_nothing() {
     s.f.assert_rejected(&[ix], &[&liquidator], RiskError::PositionHealthy, &watched)
         .await;
 }
+
+/// A position too large for its market gets a lower threshold than a small
+/// one. Depth $10,000 at 1 % (governance's minimum, no report), reference
+/// liquidation $10,000 (impact 1 %), LT 83 %, bonus 5 %, the whole size
+/// weight. At $150 a 1,000 SOL position ($150,000) would move the price
+/// 1 % × sqrt(15) = 3.87 %: 288 bps beyond the reference, 275 bps off its
+/// threshold through the bonus, so its max LTV is 75.25 % where a 10 SOL
+/// position's is 78 %. Both borrow at 74 %; at $137 the small one (81 %)
+/// is healthy, the large one is not: its threshold is
+/// 8,300 - ceil((ceil(100 × sqrt(13.7)) - 100) / 1.05) = 8,041 bps.
+#[tokio::test]
+async fn a_position_too_large_for_its_market_has_a_lower_threshold() {
+    let mut s = position_with_collateral(pinned_bounds(), false).await;
+    let (spl, t22, market) = (s.p.collateral, s.p.debt, s.f.market);
+    let authority = s.f.authority.pubkey();
+    let params = risk_engine::state::CalibrationParams {
+        reference_liquidation_quote: 10_000,
+        min_depth_quote: 10_000,
+        max_slippage_bps: 2_500,
+        size_weight_bps: 10_000,
+        ..risk_engine_tests::presets::calibration()
+    };
+    let ix = builders::set_calibration_params(authority, market, spl.reserve, params);
+    s.f.send_as_authority(&[ix]).await.unwrap();
+    // Liquidity for the large borrow.
+    let supplier = s.f.users[0].keypair.insecure_clone();
+    let ix = builders::supply(
+        supplier.pubkey(),
+        market,
+        &t22,
+        s.f.users[0].t22_account,
+        200_000 * USDC,
+        0,
+    );
+    s.f.send(&[ix], &[&supplier]).await.unwrap();
+    let owner = s.owner.insecure_clone();
+    let large = s.f.open_position(&owner, 1, spl, t22).await;
+    let owner_sol = s.f.users[1].spl_account;
+    let ix =
+        builders::deposit_collateral(owner.pubkey(), large.position, &spl, owner_sol, 1_000 * SOL);
+    s.f.send(&[ix], &[&owner]).await.unwrap();
+    s.f.publish_now(&spl, 150 * DOLLAR).await;
+
+    let owner_usdc = s.f.users[1].t22_account;
+    let watched = [large.position, spl.reserve, t22.reserve, owner_usdc];
+    let ix = builders::borrow(&large, owner_usdc, 112_880 * USDC);
+    s.f.assert_rejected(&[ix], &[&owner], RiskError::MaxLtvExceeded, &watched)
+        .await;
+    s.f.send(
+        &[builders::borrow(&large, owner_usdc, 111_000 * USDC)],
+        &[&owner],
+    )
+    .await
+    .expect("74 % of $150,000, under its 75.25 %");
+    s.borrow(1_110 * USDC).await;
+
+    s.f.publish_now(&spl, 137 * DOLLAR).await;
+    s.f.publish_now(&t22, DOLLAR).await;
+    let (a, liquidator) = (s.accounts, s.liquidator.insecure_clone());
+    let ix = builders::liquidate(&s.p, &a, u64::MAX, 0);
+    s.f.assert_rejected(
+        &[ix],
+        &[&liquidator],
+        RiskError::PositionHealthy,
+        &[s.p.position, spl.reserve, t22.reserve],
+    )
+    .await;
+    let ix = builders::liquidate(&large, &a, u64::MAX, 0);
+    let event: Liquidated = s.f.send(&[ix], &[&liquidator]).await.unwrap().one();
+    assert_eq!(event.threshold_bps, 8_041);
+    assert!(ratio(event.health_before) < 1.0);
+    assert_books(&mut s.f, [spl, t22]).await;
+}

@@ -2662,6 +2662,11 @@ export type RiskEngine = {
       "code": 6082,
       "name": "nothingToWriteOff",
       "msg": "Position has no debt to write off"
+    },
+    {
+      "code": 6083,
+      "name": "sizeWeightOutOfRange",
+      "msg": "Size weight must be at most 10,000 bps"
     }
   ],
   "types": [
@@ -3030,18 +3035,20 @@ export type RiskEngine = {
           {
             "name": "maxSlippageBps",
             "docs": [
-              "Cap on the slippage term `s`."
+              "Cap on the slippage term `s`, and on the impact a position's own",
+              "size is charged (`size_weight_bps`)."
             ],
             "type": "u16"
           },
           {
-            "name": "padding",
-            "type": {
-              "array": [
-                "u8",
-                2
-              ]
-            }
+            "name": "sizeWeightBps",
+            "docs": [
+              "How much of a position's own size, beyond the reference liquidation,",
+              "lowers its threshold (`calibration::position_threshold_bps`), bps:",
+              "0 gives every position the reserve's threshold, 10,000 charges the",
+              "square-root law's whole impact."
+            ],
+            "type": "u16"
           },
           {
             "name": "sampleIntervalSecs",

@@ -9,20 +9,56 @@ use super::{MathError, MathResult};
 const BPS: u64 = 10_000;
 const SECONDS_PER_HOUR: u64 = 3_600;
 
-/// Slippage term `s = min(s_max, Q / depth_1pct × 1 %)` in bps, rounded up
-/// (a larger `s` is the conservative side). No depth means `s_max`.
+/// Price impact of selling `size_quote` into markets that absorb
+/// `depth_1pct_quote` at 1 %, by the square-root law of market impact
+/// (Tóth et al., Phys. Rev. X 1, 021006, 2011; on Bitcoin, Donier and
+/// Bonart, 2015): `1 % × sqrt(size / depth)`, in bps, rounded up (a larger
+/// impact is the conservative side) and capped at `max_impact_bps`. No
+/// depth means the cap. Exact in integers: the least `s` with
+/// `s² × depth >= 10,000 × size`.
+pub fn impact_bps(size_quote: u64, depth_1pct_quote: u64, max_impact_bps: u16) -> u16 {
+    if depth_1pct_quote == 0 {
+        return max_impact_bps;
+    }
+    let scaled = u128::from(size_quote) * 10_000;
+    let depth = u128::from(depth_1pct_quote);
+    let cap = u128::from(max_impact_bps);
+    if scaled / depth >= cap * cap {
+        return max_impact_bps;
+    }
+    let mut impact = (scaled / depth).isqrt();
+    while impact * impact * depth < scaled {
+        impact += 1;
+    }
+    impact.min(cap) as u16
+}
+
+/// The slippage term of the threshold formula: the impact of the
+/// reference liquidation `Q` (`impact_bps`).
 pub fn slippage_bps(
     reference_size_quote: u64,
     depth_1pct_quote: u64,
     max_slippage_bps: u16,
 ) -> u16 {
-    if depth_1pct_quote == 0 {
-        return max_slippage_bps;
-    }
-    // Q / depth × 100 bps.
-    let numerator = u128::from(reference_size_quote) * 100;
-    let slippage = numerator.div_ceil(u128::from(depth_1pct_quote));
-    slippage.min(u128::from(max_slippage_bps)) as u16
+    impact_bps(reference_size_quote, depth_1pct_quote, max_slippage_bps)
+}
+
+/// How much lower a position's threshold is than its reserve's, in bps:
+/// the impact its own liquidation would have beyond the reference one the
+/// reserve's threshold allows for, times `size_weight_bps`, through the
+/// bonus as in the formula (`LT = (1 - delta - s) / (1 + b)`, so `s` more
+/// is `s / (1 + b)` less). Rounded up.
+pub fn size_penalty_bps(
+    position_impact_bps: u16,
+    reference_impact_bps: u16,
+    size_weight_bps: u16,
+    bonus_bps: u16,
+) -> u16 {
+    let excess = u64::from(position_impact_bps.saturating_sub(reference_impact_bps));
+    let weighted = (excess * u64::from(size_weight_bps)).div_ceil(BPS);
+    let penalty = (weighted * BPS).div_ceil(BPS + u64::from(bonus_bps));
+    // At most the excess, which came from a u16.
+    penalty as u16
 }
 
 /// `sigma × sqrt(T)`: the standard deviation of the price move over the
@@ -195,11 +231,46 @@ mod tests {
     }
 
     #[test]
-    fn slippage_is_capped_and_rounds_up() {
-        assert_eq!(slippage_bps(1_000_000, 10_000_000, 500), 10);
-        assert_eq!(slippage_bps(1, 3, 500), 34);
-        assert_eq!(slippage_bps(1_000_000, 1_000, 500), 500);
-        assert_eq!(slippage_bps(1_000_000, 0, 300), 300);
+    fn impact_follows_the_square_root_law_rounds_up_and_is_capped() {
+        // At the depth: 1 %; a quarter of it: 0.5 %; 100 times: 10 %.
+        assert_eq!(impact_bps(1_000_000, 1_000_000, 5_000), 100);
+        assert_eq!(impact_bps(250_000, 1_000_000, 5_000), 50);
+        assert_eq!(impact_bps(100_000_000, 1_000_000, 5_000), 1_000);
+        // sqrt(1/3) × 100 = 57.7: 58.
+        assert_eq!(impact_bps(1, 3, 5_000), 58);
+        assert_eq!(impact_bps(1_000_000, 10_000_000, 5_000), 32);
+        // Capped, and no depth is the cap.
+        assert_eq!(impact_bps(1_000_000, 1_000, 500), 500);
+        assert_eq!(impact_bps(1_000_000, 0, 300), 300);
+        assert_eq!(impact_bps(u64::MAX, 1, 5_000), 5_000);
+        assert_eq!(impact_bps(0, 1_000, 5_000), 0);
+    }
+
+    #[test]
+    fn a_position_larger_than_the_reference_is_penalised_through_the_bonus() {
+        // A whale whose sale moves the price 25 % against a reference of
+        // 0.5 %, full weight, 5 % bonus: (2,500 - 50) / 1.05 = 2,333.3, so 2,334.
+        assert_eq!(size_penalty_bps(2_500, 50, 10_000, 500), 2_334);
+        // Half the weight: 1,225 / 1.05 = 1,166.7, so 1,167.
+        assert_eq!(size_penalty_bps(2_500, 50, 5_000, 500), 1_167);
+        // No larger than the reference, or no weight: nothing.
+        assert_eq!(size_penalty_bps(40, 50, 10_000, 500), 0);
+        assert_eq!(size_penalty_bps(2_500, 50, 0, 500), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn impact_is_the_least_whole_bps_at_or_above_the_law(
+            size in 0u64..u64::MAX / 2,
+            depth in 1u64..u64::MAX / 2,
+        ) {
+            let got = impact_bps(size, depth, 5_000);
+            let exact = 100.0 * (size as f64 / depth as f64).sqrt();
+            prop_assert!(f64::from(got) >= exact.min(5_000.0) - 1e-6);
+            if got < 5_000 {
+                prop_assert!(f64::from(got) < exact + 1.0 + 1e-6, "{got} vs {exact}");
+            }
+        }
     }
 
     #[test]

@@ -175,10 +175,14 @@ pub struct CalibrationParams {
     pub calibration_max_age_secs: u32,
     /// A depth report older than this counts as `min_depth_quote`.
     pub depth_max_age_secs: u32,
-    /// Cap on the slippage term `s`.
+    /// Cap on the slippage term `s`, and on the impact a position's own
+    /// size is charged (`size_weight_bps`).
     pub max_slippage_bps: u16,
-    #[cfg_attr(feature = "serde", serde(skip))]
-    pub _padding: [u8; 2],
+    /// How much of a position's own size, beyond the reference liquidation,
+    /// lowers its threshold (`calibration::position_threshold_bps`), bps:
+    /// 0 gives every position the reserve's threshold, 10,000 charges the
+    /// square-root law's whole impact.
+    pub size_weight_bps: u16,
     /// The calibration counts at most one return per slot of this length
     /// (slots start at multiples of it since the unix epoch): the first
     /// price published in the slot's first `sample_window_secs`.
@@ -214,6 +218,10 @@ impl CalibrationParams {
         require!(
             self.max_slippage_bps <= MAX_SLIPPAGE_BPS,
             RiskError::SlippageOutOfRange
+        );
+        require!(
+            self.size_weight_bps <= BPS_DENOMINATOR,
+            RiskError::SizeWeightOutOfRange
         );
         require!(
             self.min_depth_quote > 0 && self.reference_liquidation_quote > 0,

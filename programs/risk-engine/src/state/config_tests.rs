@@ -134,7 +134,7 @@ pub fn sample_calibration() -> CalibrationParams {
         calibration_max_age_secs: 3_600,
         depth_max_age_secs: 86_400,
         max_slippage_bps: 500,
-        _padding: [0; 2],
+        size_weight_bps: 10_000,
         sample_interval_secs: 900,
     }
 }
@@ -191,6 +191,11 @@ fn calibration_params_reject_each_broken_rule() {
             "slippage",
             |c| c.max_slippage_bps = 5_001,
             RiskError::SlippageOutOfRange,
+        ),
+        (
+            "size weight over 100 %",
+            |c| c.size_weight_bps = 10_001,
+            RiskError::SizeWeightOutOfRange,
         ),
         (
             "min depth 0",
