@@ -28,6 +28,9 @@ pub struct Bar {
     pub high: f64,
     pub low: f64,
     pub close: f64,
+    /// What traded in the bar, USD; `None` when the file gives no volume
+    /// or does not say its unit (a `volume` column).
+    pub traded_usd: Option<f64>,
 }
 
 impl Bar {
@@ -39,6 +42,7 @@ impl Bar {
             high: price,
             low: price,
             close: price,
+            traded_usd: None,
         }
     }
 
@@ -189,6 +193,7 @@ mod tests {
             high,
             low,
             close,
+            traded_usd: None,
         }
     }
 

@@ -1,8 +1,11 @@
 //! Price history CSV: `unix_timestamp,price` or OHLCV
-//! (`unix_timestamp,open,high,low,close,volume`), with a header line, any
-//! interval. `read` gives each row's close; `read_bars` each row's bar (a
-//! `price` row is a bar that never moved), whose low and high must hold its
-//! open and close. Every problem is reported with its line.
+//! (`unix_timestamp,open,high,low,close,VOLUME`), with a header line, any
+//! interval. The volume column names its unit: `volume_base` (whole tokens
+//! of the asset, valued at the bar's close), `volume_usd` (USD), or
+//! `volume` (unit not stated: read for its prices only). `read` gives each
+//! row's close; `read_bars` each row's bar (a `price` row is a bar that
+//! never moved), whose low and high must hold its open and close. Every
+//! problem is reported with its line.
 
 use std::path::Path;
 
@@ -14,19 +17,37 @@ use super::Tick;
 
 /// Where the prices sit in a row of a known header.
 fn price_columns(header: &[&str]) -> Option<Columns> {
+    let volume = |unit: &str| match unit {
+        "volume" => Some(Volume::Unstated),
+        "volume_base" => Some(Volume::Base),
+        "volume_usd" => Some(Volume::Usd),
+        _ => None,
+    };
     match header {
         ["unix_timestamp", "price"] => Some(Columns::Price(1)),
-        ["unix_timestamp", "open", "high", "low", "close", "volume"] => Some(Columns::Ohlc),
+        ["unix_timestamp", "open", "high", "low", "close", unit] => volume(unit).map(Columns::Ohlc),
         _ => None,
     }
 }
+
+/// The headers a history may have, for messages.
+const HEADERS: &str = "`unix_timestamp,price` or `unix_timestamp,open,high,low,close,volume_base` (or `volume_usd`, or `volume` with no stated unit)";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Columns {
     /// One price per row, in this column.
     Price(usize),
-    /// Open, high, low and close in columns 1 to 4.
-    Ohlc,
+    /// Open, high, low and close in columns 1 to 4, the volume in 5.
+    Ohlc(Volume),
+}
+
+/// The unit of a volume column.
+#[derive(Clone, Copy, PartialEq)]
+enum Volume {
+    Unstated,
+    /// Whole tokens of the asset.
+    Base,
+    Usd,
 }
 
 pub fn read(path: &Path) -> Result<Vec<Tick>> {
@@ -79,16 +100,14 @@ fn parse_rows_of(text: &str, wanted: Wanted) -> Result<Vec<Bar>> {
     let mut lines = text.split_inclusive('\n').enumerate();
     let (header_line, header) = loop {
         match lines.next() {
-            None => bail!("the file is empty: expected a header `unix_timestamp,price` or `unix_timestamp,open,high,low,close,volume`"),
+            None => bail!("the file is empty: expected a header {HEADERS}"),
             Some((i, line)) if !line.trim().is_empty() => break (i + 1, line.trim()),
             Some(_) => {}
         }
     };
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
     let Some(prices) = price_columns(&columns) else {
-        bail!(
-            "line {header_line}: unknown columns `{header}`; expected `unix_timestamp,price` or `unix_timestamp,open,high,low,close,volume`"
-        );
+        bail!("line {header_line}: unknown columns `{header}`; expected {HEADERS}");
     };
     let shape = Shape {
         columns: columns.len(),
@@ -201,18 +220,28 @@ fn parse_rows(chunk: &str, first_line: usize, shape: Shape) -> Result<Rows> {
                 let price = positive_price(cells[at], "price", line_number)?;
                 Bar::flat(time, price)
             }
-            Columns::Ohlc if shape.wanted == Wanted::Closes => {
+            Columns::Ohlc(_) if shape.wanted == Wanted::Closes => {
                 Bar::flat(time, positive_price(cells[4], "price", line_number)?)
             }
-            Columns::Ohlc => {
+            Columns::Ohlc(unit) => {
                 let [open, high, low, close] = [(1, "open"), (2, "high"), (3, "low"), (4, "close")]
                     .map(|(at, name)| positive_price(cells[at], name, line_number));
+                let close = close?;
+                let traded = |scale: f64| -> Result<Option<f64>> {
+                    let volume = non_negative(cells[5], line_number)?;
+                    Ok(Some(volume * scale))
+                };
                 let bar = Bar {
                     time,
                     open: open?,
                     high: high?,
                     low: low?,
-                    close: close?,
+                    close,
+                    traded_usd: match unit {
+                        Volume::Unstated => None,
+                        Volume::Base => traded(close)?,
+                        Volume::Usd => traded(1.0)?,
+                    },
                 };
                 if bar.low > bar.open.min(bar.close) || bar.high < bar.open.max(bar.close) {
                     bail!(
@@ -230,6 +259,16 @@ fn parse_rows(chunk: &str, first_line: usize, shape: Shape) -> Result<Rows> {
         rows.bars.push(bar);
     }
     Ok(rows)
+}
+
+fn non_negative(cell: &str, line_number: usize) -> Result<f64> {
+    let volume: f64 = cell
+        .parse()
+        .with_context(|| format!("line {line_number}: volume `{cell}` is not a number"))?;
+    if !(volume.is_finite() && volume >= 0.0) {
+        bail!("line {line_number}: volume {volume} is negative");
+    }
+    Ok(volume)
 }
 
 fn positive_price(cell: &str, name: &str, line_number: usize) -> Result<f64> {
@@ -307,7 +346,8 @@ mod tests {
                 open: 9.0,
                 high: 11.0,
                 low: 8.0,
-                close: 10.0
+                close: 10.0,
+                traded_usd: None,
             }
         );
         let flat = parse_bars("unix_timestamp,price\n100,1.5\n160,1.25\n").unwrap();
@@ -321,6 +361,36 @@ mod tests {
         assert!(refused("2,10,10.5,9,11,6").contains("line 3: the low 9 and high 10.5"));
         assert!(refused("2,10,12,0,11,6").contains("line 3: low 0 is not positive"));
         assert!(refused("2,10,x,9,11,6").contains("line 3: high `x` is not a number"));
+    }
+
+    #[test]
+    fn the_volume_column_names_its_unit() {
+        let row = "\n1,9,11,8,10,5\n2,10,12,9,11,6";
+        let traded = |unit: &str| {
+            parse_bars(&format!("unix_timestamp,open,high,low,close,{unit}{row}"))
+                .unwrap()
+                .iter()
+                .map(|bar| bar.traded_usd)
+                .collect::<Vec<_>>()
+        };
+        // Whole tokens are valued at the bar's close.
+        assert_eq!(traded("volume_base"), vec![Some(50.0), Some(66.0)]);
+        assert_eq!(traded("volume_usd"), vec![Some(5.0), Some(6.0)]);
+        assert_eq!(traded("volume"), vec![None, None]);
+        let error = format!(
+            "{:#}",
+            parse_bars("unix_timestamp,open,high,low,close,volume_eur\n1,9,11,8,10,5").unwrap_err()
+        );
+        assert!(error.contains("volume_base"), "{error}");
+        let negative = format!(
+            "{:#}",
+            parse_bars("unix_timestamp,open,high,low,close,volume_usd\n1,9,11,8,10,-5")
+                .unwrap_err()
+        );
+        assert!(
+            negative.contains("line 2: volume -5 is negative"),
+            "{negative}"
+        );
     }
 
     #[test]

@@ -110,7 +110,8 @@ pub fn fetch(request: &FetchRequest, mut on_page: impl FnMut(usize, usize)) -> R
             request.product
         );
     }
-    let mut text = String::from("unix_timestamp,open,high,low,close,volume\n");
+    // Coinbase Exchange candles give volume in the base asset.
+    let mut text = String::from("unix_timestamp,open,high,low,close,volume_base\n");
     for (time, low, high, open, close, volume) in &candles {
         text.push_str(&format!("{time},{open},{high},{low},{close},{volume}\n"));
     }
