@@ -416,7 +416,8 @@ async fn depth_reports_feed_the_slippage_term_until_stale() {
         .await;
     }
 
-    // $1 bn of depth: s = 250,000 / 10^9 × 100 bps, rounded up to 1 bps.
+    // $1 bn of depth: s = 100 bps × sqrt(250,000 / 10^9) = 1.58 bps,
+    // rounded up to 2 bps.
     let events = f
         .send(
             &[builders::report_depth(
@@ -440,14 +441,14 @@ async fn depth_reports_feed_the_slippage_term_until_stale() {
     f.advance_clock(HOUR).await;
     f.publish_now(&asset, 150_00000000).await;
     let refreshed: ReserveRefreshed = f.refresh(&asset).await.unwrap().one();
-    assert_eq!(refreshed.slippage_bps, 1);
+    assert_eq!(refreshed.slippage_bps, 2);
 
     // A day and a second later the report is stale: the governance minimum
-    // ($1 m) counts, s = 250,000 / 10^6 × 100 = 25 bps.
+    // ($1 m) counts, s = 100 bps × sqrt(250,000 / 10^6) = 50 bps.
     f.advance_clock(86_401).await;
     f.publish_now(&asset, 150_00000000).await;
     let refreshed: ReserveRefreshed = f.refresh(&asset).await.unwrap().one();
-    assert_eq!(refreshed.slippage_bps, 25);
+    assert_eq!(refreshed.slippage_bps, 50);
 
     // Governance rotates the reporter: the old key loses its right.
     let next = Pubkey::new_unique();
