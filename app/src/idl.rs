@@ -83,22 +83,40 @@ pub fn check(repo: &Path) -> Result<()> {
     for (path, fresh) in generated(repo)? {
         let committed = std::fs::read_to_string(repo.join(path))
             .with_context(|| format!("cannot read {path}; run `cargo run -p riskctl -- idl`"))?;
-        if let Some((line, (a, b))) = committed
-            .lines()
-            .zip(fresh.lines())
-            .enumerate()
-            .find(|(_, (a, b))| a != b)
-        {
+        if let Some(difference) = first_difference(&committed, &fresh) {
             bail!(
-                "{path} differs from the source at line {}: committed {a:?}, source gives {b:?}; run `cargo run -p riskctl -- idl`",
-                line + 1
+                "{path} differs from the source ({difference}); run `cargo run -p riskctl -- idl`"
             );
-        }
-        if committed.lines().count() != fresh.lines().count() {
-            bail!("{path} differs from the source in length; run `cargo run -p riskctl -- idl`");
         }
     }
     Ok(())
+}
+
+/// Where a committed generated file first differs from what its source
+/// gives now, in words (each line cut at 120 characters); `None` when they
+/// are the same.
+pub fn first_difference(committed: &str, fresh: &str) -> Option<String> {
+    let cut = |line: &str| -> String {
+        match line.char_indices().nth(120) {
+            Some((end, _)) => format!("{}...", &line[..end]),
+            None => line.to_string(),
+        }
+    };
+    if let Some((line, (a, b))) = committed
+        .lines()
+        .zip(fresh.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        return Some(format!(
+            "line {}: committed {:?}, now {:?}",
+            line + 1,
+            cut(a),
+            cut(b)
+        ));
+    }
+    let (had, has) = (committed.lines().count(), fresh.lines().count());
+    (had != has).then(|| format!("committed {had} lines, now {has}"))
 }
 
 /// The IDL as the TypeScript type Anchor's CLI writes (`anchor idl type`):

@@ -55,7 +55,8 @@ export type Json = null | boolean | string | Json[] | { [key: string]: Json };
 function load(): Scenario {
   if (!existsSync(FIXTURE)) {
     throw new Error(
-      `${FIXTURE} is missing: the Rust tests write it. Run \`cargo test --workspace\` from the repository root first.`,
+      `${FIXTURE} is missing: it is committed, and rewritten on purpose with ` +
+        "`RISK_FIXTURES_BLESS=1 cargo test -p risk-engine-tests --test program client_fixtures`.",
     );
   }
   return JSON.parse(readFileSync(FIXTURE, "utf8")) as Scenario;

@@ -2,8 +2,11 @@
 //! client's tests (`app/ts`, `npm test`): they decode the accounts and
 //! events recorded here, rebuild every instruction and recompute each
 //! position's health, and must agree with what is written here byte for
-//! byte. The file is written fresh on every run of the Rust tests, so the
-//! client is always checked against the program as it is now.
+//! byte. Every key is drawn from a seed and the clock starts at a fixed
+//! date, so the recording is the same on every run: it is committed
+//! (`app/ts/fixtures/scenario.json`, so the clients' tests need no Rust),
+//! and this test fails when the program no longer records what is committed.
+//! `RISK_FIXTURES_BLESS=1` rewrites it after a deliberate change, for review.
 
 use std::path::PathBuf;
 
@@ -28,6 +31,32 @@ const HOUR: i64 = 3_600;
 /// Where the TypeScript tests read the recording.
 fn fixture_path() -> PathBuf {
     risk_engine_tests::crate_file("../app/ts/fixtures/scenario.json")
+}
+
+/// Compares the recording with the committed one, or rewrites it when
+/// `RISK_FIXTURES_BLESS` is set.
+fn compare_or_bless(recording: &Value) {
+    let path = fixture_path();
+    let mut fresh = serde_json::to_string_pretty(recording).unwrap();
+    fresh.push('\n');
+    if std::env::var_os("RISK_FIXTURES_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // Written whole and renamed, so a reader never sees half a file.
+        let partial = path.with_extension("json.partial");
+        std::fs::write(&partial, &fresh).unwrap();
+        std::fs::rename(&partial, &path).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some(difference) = riskctl::idl::first_difference(&committed, &fresh) {
+        panic!(
+            "{} is not what the scenario records ({difference}). The TypeScript clients are tested \
+             against it; after a deliberate change, rewrite it with \
+             `RISK_FIXTURES_BLESS=1 cargo test -p risk-engine-tests --test program client_fixtures` \
+             and commit it with the change",
+            path.display()
+        );
+    }
 }
 
 fn reserve_json(asset: &ReserveFixture) -> Value {
@@ -222,7 +251,7 @@ async fn record_health(rec: &mut Recording, f: &mut TestFixture, p: &PricedPosit
 /// debt on a reserve never calibrated, debt too small to have a value, and
 /// a band wider than the reserve allows (valued at its edges, as a
 /// liquidation reads it).
-fn synthetic_health(rec: &mut Recording) {
+fn synthetic_health(rec: &mut Recording, poster: Pubkey) {
     use anchor_lang::Discriminator;
     let now: i64 = 1_700_000_000;
     let reserve = |decimals: u8, feed: u8| {
@@ -421,8 +450,8 @@ fn synthetic_health(rec: &mut Recording) {
             "position": account(Position::DISCRIMINATOR, bytemuck::bytes_of(&position)),
             "collateralReserve": account(Reserve::DISCRIMINATOR, bytemuck::bytes_of(&collateral)),
             "debtReserve": account(Reserve::DISCRIMINATOR, bytemuck::bytes_of(&debt)),
-            "collateralPrice": risk_engine_tests::recorder::base64(&cp.to_account().data),
-            "debtPrice": risk_engine_tests::recorder::base64(&dp.to_account().data),
+            "collateralPrice": risk_engine_tests::recorder::base64(&cp.to_account_by(poster).data),
+            "debtPrice": risk_engine_tests::recorder::base64(&dp.to_account_by(poster).data),
             "market": account(Market::DISCRIMINATOR, bytemuck::bytes_of(&market)),
             "priceUse": match price_use {
                 PriceUse::Liquidation => "liquidation",
@@ -454,13 +483,13 @@ fn derived(rec: &mut Recording, values: Value) {
 
 #[tokio::test]
 async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_client() {
-    let mut f = TestFixture::new().await;
+    let mut f = TestFixture::seeded("client fixtures").await;
     let mut rec = Recording::default();
-    let governor = Keypair::new();
-    let successor = Keypair::new();
-    let reporter = Keypair::new();
-    let guardian = Keypair::new();
-    let treasury = Keypair::new().pubkey();
+    let governor = f.new_keypair();
+    let successor = f.new_keypair();
+    let reporter = f.new_keypair();
+    let guardian = f.new_keypair();
+    let treasury = f.new_keypair().pubkey();
     f.airdrop(governor.pubkey(), 10_000_000_000).await;
     f.airdrop(successor.pubkey(), 1_000_000_000).await;
 
@@ -870,7 +899,7 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         json!({"kind": "eventAuthority", "inputs": {}, "address": key(&pda::event_authority()), "bump": null}),
     ];
 
-    synthetic_health(&mut rec);
+    synthetic_health(&mut rec, f.price_poster);
     let recording = rec.into_json(errors_json());
     let recorded_builders: std::collections::BTreeSet<&str> = recording["instructions"]
         .as_array()
@@ -895,10 +924,5 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         "every event: {recorded_events:?}"
     );
 
-    let path = fixture_path();
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    // Written whole and renamed, so a reader never sees half a file.
-    let partial = path.with_extension("json.partial");
-    std::fs::write(&partial, serde_json::to_string_pretty(&recording).unwrap()).unwrap();
-    std::fs::rename(&partial, &path).unwrap();
+    compare_or_bless(&recording);
 }
