@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang_idl::types::{Idl, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedConst};
 use anyhow::{anyhow, bail, Context, Result};
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 
@@ -21,8 +22,9 @@ pub const TS_TYPE_PATH: &str = "app/ts/src/idl/risk_engine.ts";
 const PROGRAM_PATH: &str = "programs/risk-engine";
 
 /// The IDL of the program under `repo`, as pretty JSON with a final newline.
-/// The program is built in `target/idl` beside the rest, with its own
-/// features, so it neither waits for nor disturbs the main build.
+/// The program is built in `idl` under the target directory (`target`, or
+/// `CARGO_TARGET_DIR` when set) beside the rest, with its own features, so it
+/// neither waits for nor disturbs the main build.
 ///
 /// anchor-lang-idl 0.1.4 passes `+{toolchain}` to cargo verbatim whenever
 /// `RUSTUP_TOOLCHAIN` is set, as rustup sets it for `cargo run`: the
@@ -38,15 +40,57 @@ pub fn build(repo: &Path) -> Result<String> {
             repo.display()
         );
     }
-    let target: PathBuf = repo.join("target/idl");
-    let idl = anchor_lang_idl::build::IdlBuilder::new()
+    let target: PathBuf = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repo.join("target"), PathBuf::from)
+        .join("idl");
+    let mut idl = anchor_lang_idl::build::IdlBuilder::new()
         .program_path(program)
         .cargo_args(vec!["--target-dir".into(), target.display().to_string()])
         .build()
         .map_err(|error| anyhow!("building the IDL: {error:#}"))?;
+    complete_event_cpi_accounts(&mut idl);
     let mut json = serde_json::to_string_pretty(&idl).context("serialising the IDL")?;
     json.push('\n');
     Ok(json)
+}
+
+/// The seed of the PDA that signs `emit_cpi!` self-invocations, as
+/// anchor-syn's `event_cpi` writes it (and `risk_engine::pda::event_authority`).
+pub const EVENT_AUTHORITY_SEED: &[u8] = b"__event_authority";
+
+/// Gives the two accounts `#[event_cpi]` appends to an instruction what the
+/// program checks them against, which the IDL builder leaves out (it drops
+/// the macro's `address = EVENT_AUTHORITY_AND_BUMP.0` expression):
+/// `event_authority` its PDA seed, `program` the program's own address.
+/// With them Codama and Anchor's account resolution fill both in instead
+/// of asking every caller.
+fn complete_event_cpi_accounts(idl: &mut Idl) {
+    for instruction in &mut idl.instructions {
+        let count = instruction.accounts.len();
+        if count < 2 {
+            continue;
+        }
+        let [authority, program] = &mut instruction.accounts[count - 2..] else {
+            continue;
+        };
+        let (
+            IdlInstructionAccountItem::Single(authority),
+            IdlInstructionAccountItem::Single(program),
+        ) = (authority, program)
+        else {
+            continue;
+        };
+        if authority.name != "event_authority" || program.name != "program" {
+            continue;
+        }
+        authority.pda.get_or_insert_with(|| IdlPda {
+            seeds: vec![IdlSeed::Const(IdlSeedConst {
+                value: EVENT_AUTHORITY_SEED.to_vec(),
+            })],
+            program: None,
+        });
+        program.address.get_or_insert_with(|| idl.address.clone());
+    }
 }
 
 /// Every file generated from the IDL, from the repository root, and what
@@ -126,7 +170,7 @@ pub fn first_difference(committed: &str, fresh: &str) -> Option<String> {
 /// (letters, digits, `_`) and not an address is camelCased wherever it
 /// appears quoted in the compact JSON.
 pub fn typescript_type(json: &str) -> Result<String> {
-    let idl: anchor_lang_idl::types::Idl = serde_json::from_str(json).context("parsing the IDL")?;
+    let idl: Idl = serde_json::from_str(json).context("parsing the IDL")?;
     let compact = serde_json::to_string(&idl)?;
     let value: serde_json::Value = serde_json::from_str(&compact)?;
     let mut names = Vec::new();
@@ -141,7 +185,7 @@ pub fn typescript_type(json: &str) -> Result<String> {
             &format!("\"{}\"", name.to_lower_camel_case()),
         );
     }
-    let camel_idl: anchor_lang_idl::types::Idl = serde_json::from_str(&camel)?;
+    let camel_idl: Idl = serde_json::from_str(&camel)?;
     let pretty = serde_json::to_string_pretty(&camel_idl)?;
     let name = &idl.metadata.name;
     let type_name = name.to_upper_camel_case();
