@@ -17,6 +17,11 @@ pub const IDL_PATH: &str = "idl/risk_engine.json";
 pub const TS_IDL_PATH: &str = "app/ts/src/idl/risk_engine.json";
 /// The TypeScript type of the IDL, `Program<RiskEngine>`'s parameter.
 pub const TS_TYPE_PATH: &str = "app/ts/src/idl/risk_engine.ts";
+/// The program's id per cluster of `Anchor.toml`, for the TypeScript clients.
+pub const TS_PROGRAM_IDS_PATH: &str = "app/ts/src/idl/program_ids.json";
+
+/// Every file `generated` gives, the IDL first.
+pub const OUTPUTS: [&str; 4] = [IDL_PATH, TS_IDL_PATH, TS_TYPE_PATH, TS_PROGRAM_IDS_PATH];
 
 /// The program's crate, from the repository root.
 const PROGRAM_PATH: &str = "programs/risk-engine";
@@ -95,15 +100,17 @@ fn complete_event_cpi_accounts(idl: &mut Idl) {
 
 /// Every file generated from the IDL, from the repository root, and what
 /// the source gives for each: the IDL, the TypeScript client's copy and its
-/// type.
+/// type, and the program's ids per cluster from `Anchor.toml`.
 pub fn generated(repo: &Path) -> Result<Vec<(&'static str, String)>> {
     let json = build(repo)?;
     let ts_type = typescript_type(&json)?;
-    Ok(vec![
-        (IDL_PATH, json.clone()),
-        (TS_IDL_PATH, json),
-        (TS_TYPE_PATH, ts_type),
-    ])
+    let contents = [
+        json.clone(),
+        json,
+        ts_type,
+        crate::program_id::per_cluster_json()?,
+    ];
+    Ok(OUTPUTS.into_iter().zip(contents).collect())
 }
 
 /// Writes every generated file; returns how many instructions the IDL lists.
