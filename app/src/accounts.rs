@@ -7,6 +7,7 @@ use pyth_solana_receiver_sdk::price_update::PriceUpdateV2;
 use risk_engine::state::{Market, Position, Reserve};
 
 use crate::chain::{Chain, Memcmp};
+use crate::program_id;
 
 /// A zero-copy account of the program, or `None` when the address is
 /// empty; an account of another owner or type is an error.
@@ -17,7 +18,7 @@ where
     let Some(account) = chain.account(address)? else {
         return Ok(None);
     };
-    if account.owner != risk_engine::ID {
+    if account.owner != program_id::id() {
         bail!(
             "{address} is owned by {}, not the risk-engine program",
             account.owner
@@ -63,7 +64,7 @@ fn of_market<T: bytemuck::Pod + Discriminator>(
             bytes: market.to_bytes().to_vec(),
         },
     ];
-    let accounts = chain.program_accounts(&risk_engine::ID, space, &filters)?;
+    let accounts = chain.program_accounts(&program_id::id(), space, &filters)?;
     let mut decoded: Vec<(Pubkey, T)> = accounts
         .into_iter()
         .filter_map(|(key, account)| decode::<T>(&account.data).map(|value| (key, value)))
@@ -140,7 +141,8 @@ impl PriceAccounts {
             .reserves
             .iter()
             .map(|spec| {
-                let reserve = risk_engine::pda::reserve(&deployment.market, &spec.mint_address()).0;
+                let reserve =
+                    crate::client::pda::reserve(&deployment.market, &spec.mint_address()).0;
                 (reserve, spec.price_account)
             })
             .collect();

@@ -4,11 +4,11 @@
 //! changes, each with its diff, before anything is sent; applying an empty
 //! plan sends nothing, so a second deploy is a no-op.
 
+use crate::client::pda;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anyhow::{bail, Context, Result};
 use risk_engine::instructions::{AddReserveArgs, InitMarketArgs};
-use risk_engine::pda;
 use risk_engine::state::{Market, Reserve};
 use solana_sdk::account::Account;
 use solana_sdk::signature::{Keypair, Signer};

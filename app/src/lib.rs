@@ -20,6 +20,7 @@ pub mod idl;
 pub mod keeper;
 pub mod liquidator;
 pub mod multisig;
+pub mod program_id;
 pub mod progress;
 pub mod report;
 pub mod show;

@@ -19,6 +19,7 @@ mod riskctl {
     mod liquidator;
     mod multisig;
     mod prices;
+    mod program_id;
     mod repository;
     mod show;
     mod simulate;

@@ -42,6 +42,35 @@ const fn hex32(hex: &str) -> [u8; 32] {
 /// One listed asset of the fixture and the accounts around it.
 pub type ReserveFixture = riskctl::client::ReserveAccounts;
 
+/// Where a fixture's keys come from: fresh random ones, or ones drawn in
+/// order from a label, so that a scenario recorded for another client
+/// (`client_fixtures`) gives the same bytes on every run.
+pub enum Keys {
+    Random,
+    Seeded { label: &'static str, drawn: u32 },
+}
+
+impl Keys {
+    pub fn keypair(&mut self) -> Keypair {
+        match self {
+            Keys::Random => Keypair::new(),
+            Keys::Seeded { label, drawn } => {
+                *drawn += 1;
+                let seed = solana_sdk::hash::hashv(&[label.as_bytes(), &drawn.to_le_bytes()]);
+                Keypair::new_from_array(seed.to_bytes())
+            }
+        }
+    }
+
+    pub fn pubkey(&mut self) -> Pubkey {
+        self.keypair().pubkey()
+    }
+}
+
+/// Where a seeded fixture's clock starts: 2026-01-01 00:00 UTC (a random
+/// one starts at the UTC midnight after the bank's creation).
+pub const SEEDED_START_TS: i64 = 1_767_225_600;
+
 /// A user with SOL for fees and a token account per fixture reserve.
 pub struct User {
     pub keypair: Keypair,
@@ -61,6 +90,10 @@ pub struct TestFixture {
     /// "USDC": a Token-2022 mint, 6 decimals, priced at $1.
     pub t22: ReserveFixture,
     pub users: Vec<User>,
+    /// The key every Pyth account of the fixture names as its poster; the
+    /// program does not read it.
+    pub price_poster: Pubkey,
+    keys: Keys,
     nonce: u32,
 }
 
@@ -81,9 +114,24 @@ impl TestFixture {
     /// The same market on a bank with more programs loaded beside the
     /// risk engine (`test` starts from `bank::program_test()`).
     pub async fn on(test: ProgramTest) -> Self {
+        Self::with_keys(test, Keys::Random).await
+    }
+
+    /// The same market with every key drawn from `label` and the clock at
+    /// `SEEDED_START_TS`: the same accounts, byte for byte, on every run.
+    pub async fn seeded(label: &'static str) -> Self {
+        // The bank's own fee payer stays random: it pays and is the mints'
+        // authority, and nothing recorded names it.
+        Self::with_keys(bank::program_test(), Keys::Seeded { label, drawn: 0 }).await
+    }
+
+    async fn with_keys(test: ProgramTest, mut keys: Keys) -> Self {
+        let seeded = matches!(keys, Keys::Seeded { .. });
         let context = test.start_with_context().await;
-        let authority = Keypair::new();
-        let guardian = Keypair::new();
+        let authority = keys.keypair();
+        let guardian = keys.keypair();
+        let treasury = keys.pubkey();
+        let price_poster = keys.pubkey();
         let market_id = 1;
         let market = pda::market(&authority.pubkey(), market_id).0;
         let placeholder = ReserveFixture {
@@ -99,21 +147,26 @@ impl TestFixture {
             context,
             authority,
             guardian,
-            treasury: Pubkey::new_unique(),
+            treasury,
             market_id,
             market,
             spl: placeholder,
             t22: placeholder,
             users: Vec::new(),
+            price_poster,
+            keys,
             nonce: 0,
         };
         // The clock starts at a UTC midnight: calibration samples are taken
         // on a grid of slots from the epoch (15 minutes in the presets), so
         // whole hours from here are slot starts.
         let now = fixture.now().await;
-        fixture
-            .set_clock(now - now.rem_euclid(86_400) + 86_400)
-            .await;
+        let start = if seeded {
+            SEEDED_START_TS
+        } else {
+            now - now.rem_euclid(86_400) + 86_400
+        };
+        fixture.set_clock(start).await;
         fixture
             .airdrop(fixture.authority.pubkey(), 10_000_000_000)
             .await;
@@ -184,7 +237,7 @@ impl TestFixture {
             reserve,
             vault: pda::vault(&reserve).0,
             feed_id,
-            price_account: Pubkey::new_unique(),
+            price_account: self.keys.pubkey(),
         };
         let now = self.now().await;
         self.set_price(&listed, PythPrice::new(feed_id, price, exponent, now));
@@ -193,7 +246,7 @@ impl TestFixture {
 
     /// A mint owned by `token_program` whose authority is the fee payer.
     pub async fn create_mint(&mut self, token_program: Pubkey, decimals: u8) -> Pubkey {
-        let mint = Keypair::new();
+        let mint = self.keys.keypair();
         let payer = self.context.payer.pubkey();
         let ixs =
             tokens::create_mint_ixs(&payer, &mint, &token_program, decimals, &payer, &[], vec![]);
@@ -231,7 +284,7 @@ impl TestFixture {
         owner: Pubkey,
         token_program: Pubkey,
     ) -> Pubkey {
-        let account = Keypair::new();
+        let account = self.keys.keypair();
         let payer = self.context.payer.pubkey();
         let ixs = tokens::create_token_account_ixs(&payer, &account, &mint, &owner, &token_program);
         self.send(&ixs, &[&account])
@@ -242,7 +295,7 @@ impl TestFixture {
 
     /// A user with 10 SOL and `USER_TOKENS` whole tokens of both mints.
     pub async fn new_user(&mut self) -> User {
-        let keypair = Keypair::new();
+        let keypair = self.keys.keypair();
         self.airdrop(keypair.pubkey(), 10_000_000_000).await;
         let mut accounts = Vec::new();
         for asset in [self.spl, self.t22] {
@@ -267,6 +320,11 @@ impl TestFixture {
         let payer = self.context.payer.pubkey();
         let ix = solana_system_interface::instruction::transfer(&payer, &to, lamports);
         self.send(&[ix], &[]).await.expect("airdrop");
+    }
+
+    /// A new key from the fixture's source: seeded in a seeded fixture.
+    pub fn new_keypair(&mut self) -> Keypair {
+        self.keys.keypair()
     }
 
     /// Sends instructions signed by the fee payer and `signers`.
@@ -349,8 +407,8 @@ impl TestFixture {
     }
 
     pub fn set_price_account(&mut self, address: Pubkey, price: PythPrice) {
-        self.context
-            .set_account(&address, &price.to_account().into());
+        let account = price.to_account_by(self.price_poster);
+        self.context.set_account(&address, &account.into());
     }
 
     /// Refreshes a reserve from its Pyth account, signed by the fee payer

@@ -10,6 +10,7 @@ pub mod consumer;
 pub mod fixture;
 pub mod position_setup;
 pub mod presets;
+pub mod quotes;
 pub mod recorder;
 pub mod sequences;
 pub mod world;

@@ -41,6 +41,49 @@ pub fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// A zero-copy account's data as the chain holds it: discriminator, then
+/// the fields.
+pub fn account_base64<T: bytemuck::Pod + Discriminator>(value: &T) -> String {
+    let mut data = T::DISCRIMINATOR.to_vec();
+    data.extend_from_slice(bytemuck::bytes_of(value));
+    base64(&data)
+}
+
+/// The variable that rewrites committed recordings.
+pub const BLESS: &str = "RISK_FIXTURES_BLESS";
+
+/// Compares `recording` with the file the TypeScript clients are tested
+/// against (`app/ts/fixtures/<name>`), or rewrites it when `BLESS` is set;
+/// `test` is the test that records it, for the message.
+pub fn compare_or_bless(name: &str, recording: &Value, test: &str) {
+    let path = crate::crate_file("../app/ts/fixtures").join(name);
+    let mut fresh = serde_json::to_string_pretty(recording).expect("serialisable");
+    fresh.push('\n');
+    if std::env::var_os(BLESS).is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // Written whole and renamed, so a reader never sees half a file.
+        let partial = path.with_extension("json.partial");
+        std::fs::write(&partial, &fresh).unwrap();
+        std::fs::rename(&partial, &path).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let difference = if path.exists() {
+        riskctl::idl::first_difference(&committed, &fresh)
+    } else {
+        Some("it is missing".to_string())
+    };
+    if let Some(difference) = difference {
+        panic!(
+            "{} is not what the program records ({difference}). The TypeScript clients are tested \
+             against it; after a deliberate change, rewrite it with \
+             `{BLESS}=1 cargo test -p risk-engine-tests --test program {test}` and commit it with \
+             the change",
+            path.display()
+        );
+    }
+}
+
 pub fn key(pubkey: &Pubkey) -> Value {
     Value::String(pubkey.to_string())
 }
@@ -113,6 +156,8 @@ pub struct Recording {
     pub events: Vec<Value>,
     pub accounts: Vec<Value>,
     pub health: Vec<Value>,
+    /// Liquidation quotes (`quotes::quote`).
+    pub quotes: Vec<Value>,
     pub pdas: Vec<Value>,
 }
 
@@ -176,6 +221,7 @@ impl Recording {
         out.insert("events".into(), Value::Array(self.events));
         out.insert("accounts".into(), Value::Array(self.accounts));
         out.insert("health".into(), Value::Array(self.health));
+        out.insert("quotes".into(), Value::Array(self.quotes));
         out.insert("pdas".into(), Value::Array(self.pdas));
         out.insert("errors".into(), errors);
         Value::Object(out)

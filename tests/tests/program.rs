@@ -6,6 +6,7 @@ mod program {
     pub mod attacks;
     pub mod calibration;
     pub mod client_fixtures;
+    pub mod client_toolkit;
     pub mod consumer;
     pub mod init;
     pub mod lending;

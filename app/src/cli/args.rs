@@ -32,6 +32,11 @@ pub struct GlobalArgs {
     /// localnet deployment built into riskctl].
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    /// The program's address, or a cluster of Anchor.toml whose id to use
+    /// (localnet, devnet, mainnet) [default: the id compiled into the
+    /// program, which the embedded bank runs it at].
+    #[arg(long, global = true, env = "RISKCTL_PROGRAM_ID")]
+    pub program_id: Option<String>,
     /// Market address; derived from --config and the keypair when absent.
     #[arg(long, global = true)]
     pub market: Option<String>,

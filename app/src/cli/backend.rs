@@ -156,7 +156,7 @@ impl Session {
     pub fn reserve(&self, name: &str) -> Result<Pubkey> {
         if let Some(deployment) = &self.deployment {
             if let Some(spec) = deployment.reserves.iter().find(|spec| spec.symbol == name) {
-                return Ok(risk_engine::pda::reserve(&self.market, &spec.mint_address()).0);
+                return Ok(crate::client::pda::reserve(&self.market, &spec.mint_address()).0);
             }
         }
         config::resolve::parse_pubkey(name).map_err(|_| {

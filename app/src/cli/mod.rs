@@ -23,6 +23,7 @@ use backend::Session;
 
 pub fn run(cli: Cli) -> Result<()> {
     let global = &cli.global;
+    choose_program_id(&cli)?;
     match &cli.command {
         Command::Deploy { yes } => {
             let vault = global.multisig_vault()?;
@@ -157,21 +158,15 @@ pub fn run(cli: Cli) -> Result<()> {
             // Nothing else runs yet, so the environment is ours to change.
             std::env::remove_var("RUSTUP_TOOLCHAIN");
             let repo = std::env::current_dir()?;
+            let others = crate::idl::OUTPUTS[1..].join(", ");
             if *check {
                 crate::idl::check(&repo)?;
-                println!(
-                    "{}, {} and {} match the source",
-                    crate::idl::IDL_PATH,
-                    crate::idl::TS_IDL_PATH,
-                    crate::idl::TS_TYPE_PATH
-                );
+                println!("{} and {others} match the source", crate::idl::IDL_PATH);
             } else {
                 let count = crate::idl::write(&repo)?;
                 println!(
-                    "{} written ({count} instructions), with {} and {}",
-                    crate::idl::IDL_PATH,
-                    crate::idl::TS_IDL_PATH,
-                    crate::idl::TS_TYPE_PATH
+                    "{} written ({count} instructions), with {others}",
+                    crate::idl::IDL_PATH
                 );
             }
             Ok(())
@@ -216,6 +211,34 @@ fn span_minutes(text: &str) -> Result<usize> {
         Some(minutes) if minutes >= 2 => Ok(minutes),
         _ => bail!("--span: \"{text}\" is not a length such as 5y or 30d"),
     }
+}
+
+/// Takes `--program-id` for the whole run. The embedded bank loads the
+/// program at the id compiled into it, and the program runs under no other,
+/// so another id is only for a cluster (`--url`).
+fn choose_program_id(cli: &Cli) -> Result<()> {
+    let Some(text) = &cli.global.program_id else {
+        return Ok(());
+    };
+    let id = crate::program_id::parse(text).context("--program-id")?;
+    crate::program_id::choose(id)?;
+    let on_embedded_bank = match cli.command {
+        Command::Simulate(_) => true,
+        Command::Deploy { .. }
+        | Command::Gov(_)
+        | Command::Keeper { .. }
+        | Command::Liquidator { .. }
+        | Command::Show(_) => cli.global.url.is_none(),
+        _ => false,
+    };
+    if on_embedded_bank && !crate::program_id::is_compiled_in() {
+        bail!(
+            "--program-id {id}: the embedded bank runs the program at the id compiled into it, {}; \
+             pass --url for a cluster where it is deployed at {id}",
+            risk_engine::ID
+        );
+    }
+    Ok(())
 }
 
 fn duration(text: &str) -> Result<Duration> {

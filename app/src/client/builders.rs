@@ -5,13 +5,14 @@ use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use risk_engine::instructions::{AddReserveArgs, InitMarketArgs};
 use risk_engine::state::*;
-use risk_engine::{accounts, instruction, pda};
+use risk_engine::{accounts, instruction};
 
-use super::ReserveAccounts;
+use super::{pda, ReserveAccounts};
+use crate::program_id;
 
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
-        program_id: risk_engine::ID,
+        program_id: program_id::id(),
         accounts: accounts.to_account_metas(None),
         data: data.data(),
     }
@@ -25,7 +26,7 @@ pub fn init_market(authority: Pubkey, args: InitMarketArgs) -> Instruction {
             market,
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::InitMarket { args },
     )
@@ -49,7 +50,7 @@ pub fn add_reserve(
             token_program,
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::AddReserve { args },
     )
@@ -61,7 +62,7 @@ fn govern_reserve(authority: Pubkey, market: Pubkey, reserve: Pubkey) -> account
         market,
         reserve,
         event_authority: pda::event_authority(),
-        program: risk_engine::ID,
+        program: program_id::id(),
     }
 }
 
@@ -144,7 +145,7 @@ fn govern_market(authority: Pubkey, market: Pubkey) -> accounts::GovernMarket {
         authority,
         market,
         event_authority: pda::event_authority(),
-        program: risk_engine::ID,
+        program: program_id::id(),
     }
 }
 
@@ -186,7 +187,7 @@ pub fn accept_authority(new_authority: Pubkey, market: Pubkey) -> Instruction {
             new_authority,
             market,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::AcceptAuthority {},
     )
@@ -198,7 +199,7 @@ pub fn set_pause(signer: Pubkey, market: Pubkey, pause_flags: u8) -> Instruction
             signer,
             market,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::SetPause { pause_flags },
     )
@@ -211,7 +212,7 @@ pub fn refresh_reserve(market: Pubkey, reserve: Pubkey, price_update: Pubkey) ->
             reserve,
             price_update,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::RefreshReserve {},
     )
@@ -223,7 +224,7 @@ pub fn report_depth(reporter: Pubkey, reserve: Pubkey, depth_quote: u64) -> Inst
             reporter,
             reserve,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::ReportDepth { depth_quote },
     )
@@ -257,7 +258,7 @@ pub fn supply(
             lender_position: pda::lender_position(&asset.reserve, &owner).0,
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::Supply {
             amount,
@@ -281,7 +282,7 @@ pub fn withdraw_supply(
             tokens: tokens(asset, owner_token_account),
             lender_position: pda::lender_position(&asset.reserve, &owner).0,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::WithdrawSupply {
             amount,
@@ -296,7 +297,7 @@ pub fn close_lender_position(owner: Pubkey, reserve: Pubkey) -> Instruction {
             owner,
             lender_position: pda::lender_position(&reserve, &owner).0,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::CloseLenderPosition {},
     )
@@ -318,7 +319,7 @@ pub fn open_position(
             position: pda::position(&market, &owner, position_id).0,
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::OpenPosition { position_id },
     )
@@ -337,7 +338,7 @@ pub fn deposit_collateral(
             position,
             collateral: tokens(collateral, owner_token_account),
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::DepositCollateral { amount },
     )
@@ -369,7 +370,7 @@ pub fn withdraw_collateral(
             collateral_price: p.collateral.price_account,
             debt_price: p.debt.price_account,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::WithdrawCollateral { amount },
     )
@@ -386,7 +387,7 @@ pub fn borrow(p: &PricedPosition, owner_token_account: Pubkey, amount: u64) -> I
             collateral_price: p.collateral.price_account,
             debt_price: p.debt.price_account,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::Borrow { amount },
     )
@@ -405,7 +406,7 @@ pub fn repay(
             position,
             debt: tokens(debt, payer_token_account),
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::Repay { max_amount },
     )
@@ -417,7 +418,7 @@ pub fn close_position(owner: Pubkey, position: Pubkey) -> Instruction {
             owner,
             position,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::ClosePosition {},
     )
@@ -433,7 +434,7 @@ pub fn claim_protocol_fees(
             market,
             fees: tokens(asset, treasury_token_account),
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::ClaimProtocolFees {},
     )
@@ -466,7 +467,7 @@ pub fn liquidate(
             debt_price: p.debt.price_account,
             treasury_collateral_account: l.treasury_collateral_account,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::Liquidate {
             max_repay,
@@ -487,7 +488,7 @@ pub fn write_off_bad_debt(p: &PricedPosition, treasury_collateral_account: Pubke
             collateral_price: p.collateral.price_account,
             debt_price: p.debt.price_account,
             event_authority: pda::event_authority(),
-            program: risk_engine::ID,
+            program: program_id::id(),
         },
         instruction::WriteOffBadDebt {},
     )

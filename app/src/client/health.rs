@@ -7,9 +7,9 @@
 use anchor_lang::prelude::Result;
 use fixed::types::I80F48;
 use risk_engine::calibration::{following_pauses, position_max_ltv_bps, position_threshold_bps};
-use risk_engine::math::health::token_value;
 use risk_engine::lending;
 use risk_engine::liquidation::position_sides;
+use risk_engine::math::health::token_value;
 use risk_engine::math::liquidation::{health_factor, is_liquidatable};
 use risk_engine::oracle::pyth::OraclePrice;
 use risk_engine::state::{Market, Position, Reserve};

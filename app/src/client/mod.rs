@@ -6,6 +6,7 @@ use anchor_lang::prelude::Pubkey;
 pub mod builders;
 pub mod events;
 pub mod health;
+pub mod pda;
 pub mod pyth;
 pub mod tokens;
 

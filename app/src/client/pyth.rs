@@ -37,8 +37,14 @@ impl PythPrice {
 
     /// The account the Pyth receiver would hold for this report.
     pub fn to_account(&self) -> Account {
+        self.to_account_by(Pubkey::new_unique())
+    }
+
+    /// The account as posted by `write_authority`: a recording that must
+    /// give the same bytes on every run names its poster.
+    pub fn to_account_by(&self, write_authority: Pubkey) -> Account {
         let mut data = Vec::with_capacity(PriceUpdateV2::LEN);
-        self.to_update()
+        self.to_update_by(write_authority)
             .try_serialize(&mut data)
             .expect("price update serialises");
         // `Full` is one byte shorter than `Partial`; the receiver allocates LEN.

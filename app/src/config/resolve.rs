@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::client::pda;
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Result};
 use risk_engine::constants::{MIN_VERIFICATION_SIGNATURES, VERIFICATION_FULL};
-use risk_engine::pda;
 use risk_engine::state::*;
 use sha2::{Digest, Sha256};
 use solana_sdk::signature::Keypair;

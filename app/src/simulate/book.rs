@@ -1,9 +1,9 @@
 //! The participants of a simulation: a supplier of the debt asset, the
 //! liquidator's inventory, and borrowers at a spread of LTVs.
 
+use crate::client::pda;
 use anchor_lang::prelude::Pubkey;
 use anyhow::{Context, Result};
-use risk_engine::pda;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 

@@ -203,7 +203,7 @@ fn listed(
         .iter()
         .find(|spec| spec.symbol == symbol)
         .ok_or_else(|| anyhow!("no reserve {symbol} in the deployment"))?;
-    let address = risk_engine::pda::reserve(&deployment.market, &spec.mint_address()).0;
+    let address = crate::client::pda::reserve(&deployment.market, &spec.mint_address()).0;
     let reserve = accounts::reserve(chain, &address)?;
     Ok(prices.reserve_accounts(&address, &reserve))
 }

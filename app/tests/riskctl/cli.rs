@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::Keypair;
 
 use crate::riskctl::harness::{localnet, repo_file};
@@ -19,6 +20,7 @@ fn riskctl_in(directory: &Path, args: &[&str]) -> Output {
         .current_dir(directory)
         .env_remove("RISKCTL_URL")
         .env_remove("RISKCTL_KEYPAIR")
+        .env_remove("RISKCTL_PROGRAM_ID")
         .output()
         .expect("riskctl runs")
 }
@@ -204,6 +206,18 @@ fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
     .unwrap();
     let path = |p: &Path| p.to_str().unwrap().to_string();
 
+    assert_refused(
+        &["--program-id", "testnet", "show", "market"],
+        "--program-id: \"testnet\" is neither an address nor a cluster of Anchor.toml",
+    );
+    let elsewhere = Pubkey::new_unique().to_string();
+    assert_refused(
+        &["--program-id", &elsewhere, "show", "market"],
+        "the embedded bank runs the program at the id compiled into it",
+    );
+    // A cluster's id that is the compiled-in one runs on the bank as usual.
+    let localnet_id = riskctl(&["--program-id", "localnet", "show", "market"]);
+    assert!(localnet_id.status.success(), "{}", stderr(&localnet_id));
     assert_refused(
         &["--config", "migrations/nope.toml", "deploy"],
         "cannot read migrations/nope.toml",

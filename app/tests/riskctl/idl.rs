@@ -1,6 +1,9 @@
 //! The committed IDL (`idl/risk_engine.json`) is what the program's source
 //! gives, and lists everything a client needs.
 
+use anchor_lang::prelude::Pubkey;
+use risk_engine::pda;
+
 use crate::riskctl::harness::repo_file;
 
 #[test]
@@ -69,4 +72,33 @@ fn the_committed_idl_is_what_the_source_gives() {
             );
         }
     }
+    // The accounts `#[event_cpi]` appends carry what the program checks
+    // them against, so IDL tools fill them in: the event authority's seed
+    // and the program's own address.
+    let authority = pda::event_authority();
+    let mut cpi_instructions = 0;
+    for instruction in idl["instructions"].as_array().unwrap() {
+        let accounts = instruction["accounts"].as_array().unwrap();
+        let Some([event_authority, program]) = accounts.get(accounts.len() - 2..) else {
+            continue;
+        };
+        if event_authority["name"] != "event_authority" {
+            continue;
+        }
+        cpi_instructions += 1;
+        let seeds = event_authority["pda"]["seeds"].as_array().unwrap();
+        assert_eq!(seeds.len(), 1, "{}", instruction["name"]);
+        let seed: Vec<u8> = serde_json::from_value(seeds[0]["value"].clone()).unwrap();
+        assert_eq!(
+            Pubkey::find_program_address(&[&seed], &risk_engine::ID).0,
+            authority
+        );
+        assert_eq!(program["name"], "program");
+        assert_eq!(program["address"], risk_engine::ID.to_string());
+    }
+    assert_eq!(
+        cpi_instructions,
+        instructions.len(),
+        "every instruction emits events"
+    );
 }

@@ -4,6 +4,7 @@
 import { IdlAccounts, utils } from "@anchor-lang/core";
 import { Connection, GetProgramAccountsFilter, PublicKey } from "@solana/web3.js";
 
+import { PARENT_OFFSET, POSITION_OWNER_OFFSET } from "./core/seeds";
 import { CODER, OFFLINE_PROGRAM, PROGRAM_ID, RiskEngine } from "./program";
 
 export type Market = IdlAccounts<RiskEngine>["market"];
@@ -31,6 +32,29 @@ export function accountDiscriminator(name: AccountName): Buffer {
   return Buffer.from(account.discriminator);
 }
 
+/** An account and where it lives. */
+export interface Found<T> {
+  address: PublicKey;
+  account: T;
+}
+
+async function fetchFiltered<T>(
+  connection: Connection,
+  name: AccountName,
+  matches: [offset: number, key: PublicKey][],
+  programId: PublicKey,
+): Promise<Found<T>[]> {
+  const filters: GetProgramAccountsFilter[] = [
+    { memcmp: { offset: 0, bytes: utils.bytes.bs58.encode(accountDiscriminator(name)) } },
+    ...matches.map(([offset, key]) => ({ memcmp: { offset, bytes: key.toBase58() } })),
+  ];
+  const found = await connection.getProgramAccounts(programId, { filters });
+  return found.map(({ pubkey, account }) => ({
+    address: pubkey,
+    account: decodeAccount<T>(name, account.data),
+  }));
+}
+
 /**
  * Every account of `name` the program owns, optionally under one parent:
  * the market of a reserve or a position, the reserve of a lender position,
@@ -40,26 +64,36 @@ export async function fetchAll<T>(
   connection: Connection,
   name: AccountName,
   parent?: PublicKey,
-): Promise<{ address: PublicKey; account: T }[]> {
-  const filters: GetProgramAccountsFilter[] = [
-    { memcmp: { offset: 0, bytes: utils.bytes.bs58.encode(accountDiscriminator(name)) } },
-  ];
-  if (parent) {
-    if (name === "market") throw new Error("markets have no parent to filter by");
-    filters.push({ memcmp: { offset: 8, bytes: parent.toBase58() } });
-  }
-  const found = await connection.getProgramAccounts(PROGRAM_ID, { filters });
-  return found.map(({ pubkey, account }) => ({
-    address: pubkey,
-    account: decodeAccount<T>(name, account.data),
-  }));
+  programId: PublicKey = PROGRAM_ID,
+): Promise<Found<T>[]> {
+  if (parent && name === "market") throw new Error("markets have no parent to filter by");
+  return fetchFiltered<T>(connection, name, parent ? [[PARENT_OFFSET, parent]] : [], programId);
 }
 
-export async function fetchAccount<T>(connection: Connection, name: AccountName, address: PublicKey): Promise<T> {
+/** Every position of `owner` (in one market, when given), found by a memcmp filter on the owner field. */
+export async function fetchPositionsByOwner(
+  connection: Connection,
+  owner: PublicKey,
+  market?: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): Promise<Found<Position>[]> {
+  const matches: [number, PublicKey][] = [[POSITION_OWNER_OFFSET, owner]];
+  if (market) matches.push([PARENT_OFFSET, market]);
+  return fetchFiltered<Position>(connection, "position", matches, programId);
+}
+
+export async function fetchAccount<T>(
+  connection: Connection,
+  name: AccountName,
+  address: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): Promise<T> {
   const info = await connection.getAccountInfo(address);
   if (!info) throw new Error(`no account at ${address.toBase58()}`);
-  if (!info.owner.equals(PROGRAM_ID)) {
-    throw new Error(`${address.toBase58()} is owned by ${info.owner.toBase58()}, not the risk engine`);
+  if (!info.owner.equals(programId)) {
+    throw new Error(
+      `${address.toBase58()} is owned by ${info.owner.toBase58()}, not the risk engine at ${programId.toBase58()}`,
+    );
   }
   return decodeAccount<T>(name, info.data);
 }

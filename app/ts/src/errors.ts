@@ -3,19 +3,7 @@
 
 import { LangErrorCode, LangErrorMessage } from "@anchor-lang/core";
 
-import { RAW_IDL } from "./program";
-
-export interface ProgramErrorInfo {
-  code: number;
-  /** The Rust variant's name (`MaxLtvExceeded`, `ConstraintSeeds`). */
-  name: string;
-  message: string;
-  source: "risk-engine" | "anchor";
-}
-
-const PROGRAM_ERRORS = new Map<number, ProgramErrorInfo>(
-  (RAW_IDL.errors ?? []).map((e) => [e.code, { code: e.code, name: e.name, message: e.msg ?? e.name, source: "risk-engine" }]),
-);
+import { ProgramErrorInfo, programErrorOfCode } from "./core/errors";
 
 /**
  * Anchor errors the program (anchor-lang 1.2.2) raises that
@@ -52,12 +40,7 @@ const ANCHOR_ERRORS = new Map<number, ProgramErrorInfo>([
 
 /** The error behind a custom error code, or `undefined` for a code neither the program nor Anchor uses. */
 export function errorFromCode(code: number): ProgramErrorInfo | undefined {
-  return PROGRAM_ERRORS.get(code) ?? ANCHOR_ERRORS.get(code);
-}
-
-/** Every program error, in code order. */
-export function programErrors(): ProgramErrorInfo[] {
-  return [...PROGRAM_ERRORS.values()].sort((a, b) => a.code - b.code);
+  return programErrorOfCode(code) ?? ANCHOR_ERRORS.get(code);
 }
 
 /**

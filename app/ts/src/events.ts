@@ -30,11 +30,14 @@ export function decodeEventInstruction(data: Uint8Array | string): DecodedEvent 
 }
 
 /**
- * Every event a confirmed transaction emitted, in order; none for a
- * failed transaction, whose inner instructions up to the failure are
+ * Every event a confirmed transaction emitted by the program at
+ * `programId`, in order; none for a failed transaction, whose inner instructions up to the failure are
  * still reported but whose effects were rolled back.
  */
-export function eventsOfTransaction(tx: VersionedTransactionResponse): DecodedEvent[] {
+export function eventsOfTransaction(
+  tx: VersionedTransactionResponse,
+  programId: PublicKey = PROGRAM_ID,
+): DecodedEvent[] {
   if (tx.meta?.err) return [];
   const message = tx.transaction.message;
   const keys: PublicKey[] = [
@@ -45,7 +48,7 @@ export function eventsOfTransaction(tx: VersionedTransactionResponse): DecodedEv
   const events: DecodedEvent[] = [];
   for (const group of tx.meta?.innerInstructions ?? []) {
     for (const inner of group.instructions) {
-      if (!keys[inner.programIdIndex]?.equals(PROGRAM_ID)) continue;
+      if (!keys[inner.programIdIndex]?.equals(programId)) continue;
       const event = decodeEventInstruction(inner.data);
       if (event) events.push(event);
     }

@@ -1,55 +1,56 @@
-// Addresses of the program's accounts. The seeds come from the IDL's
-// constants, so they can never drift from the program's.
+// Addresses of the program's accounts at `programId` (by default the
+// compiled-in id). The seeds come from the IDL's constants, so they can
+// never drift from the program's.
 
 import { PublicKey } from "@solana/web3.js";
-import { Amount, u64 } from "./amount";
-import { PROGRAM_ID, RAW_IDL } from "./program";
 
-function seed(name: string): Buffer {
-  const constant = RAW_IDL.constants?.find((c) => c.name === name);
-  if (!constant) throw new Error(`the IDL has no constant ${name}`);
-  return Buffer.from(JSON.parse(constant.value) as number[]);
-}
+import { Amount } from "./amount";
+import { u64 } from "./core/integer";
+import { SEEDS as CORE_SEEDS, u64Seed } from "./core/seeds";
+import { PROGRAM_ID } from "./program";
 
-export const SEEDS = {
-  market: seed("MARKET_SEED"),
-  reserve: seed("RESERVE_SEED"),
-  vault: seed("VAULT_SEED"),
-  position: seed("POSITION_SEED"),
-  lender: seed("LENDER_SEED"),
-  eventAuthority: Buffer.from("__event_authority"),
-};
+/** The seeds, from the IDL (`core/seeds`), as web3.js takes them. */
+export const SEEDS = Object.fromEntries(
+  Object.entries(CORE_SEEDS).map(([name, seed]) => [name, Buffer.from(seed)]),
+) as Record<keyof typeof CORE_SEEDS, Buffer>;
 
 type Address = [PublicKey, number];
 
-function u64Le(value: Amount, what: string): Buffer {
-  return u64(value, what).toArrayLike(Buffer, "le", 8);
+const u64Le = (value: Amount, what: string) => u64Seed(u64(value, what));
+
+export function marketAddress(creator: PublicKey, marketId: Amount, programId: PublicKey = PROGRAM_ID): Address {
+  return PublicKey.findProgramAddressSync([SEEDS.market, creator.toBuffer(), u64Le(marketId, "market id")], programId);
 }
 
-export function marketAddress(creator: PublicKey, marketId: Amount): Address {
-  return PublicKey.findProgramAddressSync([SEEDS.market, creator.toBuffer(), u64Le(marketId, "market id")], PROGRAM_ID);
+export function reserveAddress(market: PublicKey, mint: PublicKey, programId: PublicKey = PROGRAM_ID): Address {
+  return PublicKey.findProgramAddressSync([SEEDS.reserve, market.toBuffer(), mint.toBuffer()], programId);
 }
 
-export function reserveAddress(market: PublicKey, mint: PublicKey): Address {
-  return PublicKey.findProgramAddressSync([SEEDS.reserve, market.toBuffer(), mint.toBuffer()], PROGRAM_ID);
+export function vaultAddress(reserve: PublicKey, programId: PublicKey = PROGRAM_ID): Address {
+  return PublicKey.findProgramAddressSync([SEEDS.vault, reserve.toBuffer()], programId);
 }
 
-export function vaultAddress(reserve: PublicKey): Address {
-  return PublicKey.findProgramAddressSync([SEEDS.vault, reserve.toBuffer()], PROGRAM_ID);
-}
-
-export function positionAddress(market: PublicKey, owner: PublicKey, positionId: Amount): Address {
+export function positionAddress(
+  market: PublicKey,
+  owner: PublicKey,
+  positionId: Amount,
+  programId: PublicKey = PROGRAM_ID,
+): Address {
   return PublicKey.findProgramAddressSync(
     [SEEDS.position, market.toBuffer(), owner.toBuffer(), u64Le(positionId, "position id")],
-    PROGRAM_ID,
+    programId,
   );
 }
 
-export function lenderPositionAddress(reserve: PublicKey, owner: PublicKey): Address {
-  return PublicKey.findProgramAddressSync([SEEDS.lender, reserve.toBuffer(), owner.toBuffer()], PROGRAM_ID);
+export function lenderPositionAddress(
+  reserve: PublicKey,
+  owner: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): Address {
+  return PublicKey.findProgramAddressSync([SEEDS.lender, reserve.toBuffer(), owner.toBuffer()], programId);
 }
 
 /** The PDA that signs the program's `emit_cpi!` self-invocations. */
-export function eventAuthority(): PublicKey {
-  return PublicKey.findProgramAddressSync([SEEDS.eventAuthority], PROGRAM_ID)[0];
+export function eventAuthority(programId: PublicKey = PROGRAM_ID): PublicKey {
+  return PublicKey.findProgramAddressSync([SEEDS.eventAuthority], programId)[0];
 }

@@ -5,8 +5,11 @@
 import { Connection, PublicKey } from "@solana/web3.js";
 
 import { fetchAll, Market, Reserve } from "./accounts";
-import * as fixed from "./fixed";
-import { effectiveMaxLtvBps, effectiveThresholdBps, staleFromTs } from "./health";
+import { clusterTime } from "./clock";
+import * as fixed from "./core/fixed";
+import { effectiveMaxLtvBps, effectiveThresholdBps, staleFromTs } from "./core/threshold";
+import { formatBps } from "./core/units";
+import { PROGRAM_ID } from "./program";
 
 export interface ReserveLine {
   address: PublicKey;
@@ -26,7 +29,7 @@ export interface ReserveLine {
 }
 
 /** Annualised volatility in bps, as the program reports it (`annualised_sigma_bps`). */
-export function sigmaBpsPerYear(variance: { value: number[] }): bigint {
+export function sigmaBpsPerYear(variance: fixed.Wrapped): bigint {
   const bits = fixed.fromWrapped(variance);
   const root = fixed.sqrt(bits < 0n ? 0n : bits) ?? 0n;
   return fixed.roundToInt(root * 10_000n);
@@ -50,7 +53,7 @@ export function reserveLine(address: PublicKey, reserve: Reserve, market: Market
   };
 }
 
-const percent = (bps: number | bigint) => `${(Number(bps) / 100).toFixed(2)} %`;
+const percent = formatBps;
 
 /** One line a person reads, every number with its unit. */
 export function formatReserveLine(line: ReserveLine): string {
@@ -67,6 +70,8 @@ export function formatReserveLine(line: ReserveLine): string {
 
 export interface WatchOptions {
   market?: PublicKey;
+  /** The program's id; its compiled-in one when absent. */
+  programId?: PublicKey;
   intervalMs?: number;
   /** Stop after this many polls (0 or absent: until `signal` aborts). */
   polls?: number;
@@ -79,15 +84,19 @@ export async function watchReserves(connection: Connection, options: WatchOption
   const report = options.onLine ?? ((_line: ReserveLine, text: string) => console.log(text));
   const interval = options.intervalMs ?? 10_000;
   for (let poll = 1; !options.signal?.aborted; poll++) {
-    const slot = await connection.getSlot();
-    const now = BigInt((await connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000));
-    const reserves = await fetchAll<Reserve>(connection, "reserve", options.market);
+    const now = await clusterTime(connection);
+    const programId = options.programId ?? PROGRAM_ID;
+    const reserves = await fetchAll<Reserve>(connection, "reserve", options.market, programId);
     const markets = new Map(
-      (await fetchAll<Market>(connection, "market")).map(({ address, account }) => [address.toBase58(), account]),
+      (await fetchAll<Market>(connection, "market", undefined, programId)).map(({ address, account }) => [
+        address.toBase58(),
+        account,
+      ]),
     );
     for (const { address, account } of reserves) {
       const market = markets.get(account.market.toBase58());
-      if (!market) throw new Error(`reserve ${address.toBase58()}: its market ${account.market.toBase58()} is not readable`);
+      if (!market)
+        throw new Error(`reserve ${address.toBase58()}: its market ${account.market.toBase58()} is not readable`);
       const line = reserveLine(address, account, market, now);
       report(line, formatReserveLine(line));
     }

@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { decodeAccount, encodeAccount, decodePosition, decodeReserve, fixed, RAW_IDL, sigmaBpsPerYear } from "../src";
-import { debtOwed } from "../src/health";
+import { debtOwed } from "../src";
 import { AccountName } from "../src/accounts";
-import { bytes, definedAsRust, scenario } from "./scenario";
+import { anchorAsRust } from "./anchor";
+import { bytes, scenario } from "./fixtures";
 
 const NAMES: Record<string, AccountName> = {
   Market: "market",
@@ -24,7 +25,7 @@ test("the scenario recorded every account type", () => {
 for (const account of scenario.accounts) {
   test(`${account.type} ${account.address} decodes to the program's reading`, () => {
     const decoded = decodeAccount<any>(NAMES[account.type], bytes(account.data));
-    assert.deepStrictEqual(definedAsRust(decoded, account.type), account.fields);
+    assert.deepStrictEqual(anchorAsRust(decoded, account.type), account.fields);
   });
 
   test(`${account.type} ${account.address} encodes back to the same bytes`, () => {
@@ -39,8 +40,14 @@ test("a reserve's volatility and a position's debt are derived as the program de
   assert.ok(reserves.length > 0);
   for (const account of reserves) {
     const reserve = decodeReserve(bytes(account.data));
-    assert.equal(sigmaBpsPerYear(reserve.calibrated.fastVariancePerYear).toString(), account.derived?.sigmaFastBpsPerYear);
-    assert.equal(sigmaBpsPerYear(reserve.calibrated.slowVariancePerYear).toString(), account.derived?.sigmaSlowBpsPerYear);
+    assert.equal(
+      sigmaBpsPerYear(reserve.calibrated.fastVariancePerYear).toString(),
+      account.derived?.sigmaFastBpsPerYear,
+    );
+    assert.equal(
+      sigmaBpsPerYear(reserve.calibrated.slowVariancePerYear).toString(),
+      account.derived?.sigmaSlowBpsPerYear,
+    );
   }
   const recorded = scenario.accounts.find((a) => a.type === "Position");
   assert.ok(recorded);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { customErrorCode, errorFromCode, programErrors } from "../src";
-import { scenario } from "./scenario";
+import { scenario } from "./fixtures";
 
 for (const recorded of scenario.errors) {
   test(`error ${recorded.code} is ${recorded.name}`, () => {

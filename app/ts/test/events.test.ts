@@ -8,7 +8,8 @@ import { utils } from "@anchor-lang/core";
 import { PublicKey } from "@solana/web3.js";
 
 import { decodeEventInstruction, eventsOfTransaction, OFFLINE_PROGRAM, PROGRAM_ID, RAW_IDL } from "../src";
-import { definedAsRust, scenario } from "./scenario";
+import { anchorAsRust } from "./anchor";
+import { scenario } from "./fixtures";
 
 const camelName = (rawName: string) => {
   const index = (RAW_IDL.events ?? []).findIndex((e) => e.name === rawName);
@@ -25,7 +26,7 @@ for (const [i, event] of scenario.events.entries()) {
     const decoded = decodeEventInstruction(event.innerInstructionData);
     assert.ok(decoded, "recognised as an event");
     assert.equal(decoded.name, camelName(event.name));
-    assert.deepStrictEqual(definedAsRust(decoded.data, event.name), event.fields);
+    assert.deepStrictEqual(anchorAsRust(decoded.data, event.name), event.fields);
   });
 }
 

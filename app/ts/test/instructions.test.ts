@@ -7,36 +7,11 @@ import { test } from "node:test";
 import { PublicKey, TransactionInstruction } from "@solana/web3.js";
 
 import { instructions as ix, RAW_IDL } from "../src";
-import type { LiquidatorAccounts, PricedPosition, ReserveAccounts } from "../src";
-import { defined, fromRust, scenario } from "./scenario";
+import { defined, fromRust, liquidatorAccounts, pricedPosition, reserveAccounts } from "./anchor";
+import { scenario } from "./fixtures";
 
 type Inputs = Record<string, any>;
 const key = (value: string) => new PublicKey(value);
-
-const reserveAccounts = (r: Inputs): ReserveAccounts => ({
-  mint: key(r.mint),
-  tokenProgram: key(r.tokenProgram),
-  decimals: Number(r.decimals),
-  reserve: key(r.reserve),
-  vault: key(r.vault),
-  feedId: Buffer.from(r.feedId, "hex"),
-  priceAccount: key(r.priceAccount),
-});
-
-const pricedPosition = (p: Inputs): PricedPosition => ({
-  owner: key(p.owner),
-  market: key(p.market),
-  position: key(p.position),
-  collateral: reserveAccounts(p.collateral),
-  debt: reserveAccounts(p.debt),
-});
-
-const liquidatorAccounts = (l: Inputs): LiquidatorAccounts => ({
-  liquidator: key(l.liquidator),
-  collateralAccount: key(l.collateralAccount),
-  debtAccount: key(l.debtAccount),
-  treasuryCollateralAccount: key(l.treasuryCollateralAccount),
-});
 
 const amount = (value: string) => BigInt(value);
 
@@ -44,11 +19,22 @@ const amount = (value: string) => BigInt(value);
 const BUILDERS: Record<string, (i: Inputs) => Promise<TransactionInstruction>> = {
   init_market: (i) => ix.initMarket(key(i.authority), fromRust(i.args, defined("InitMarketArgs"))),
   add_reserve: (i) =>
-    ix.addReserve(key(i.authority), key(i.market), key(i.mint), key(i.tokenProgram), fromRust(i.args, defined("AddReserveArgs"))),
+    ix.addReserve(
+      key(i.authority),
+      key(i.market),
+      key(i.mint),
+      key(i.tokenProgram),
+      fromRust(i.args, defined("AddReserveArgs")),
+    ),
   set_risk_bounds: (i) =>
     ix.setRiskBounds(key(i.authority), key(i.market), key(i.reserve), fromRust(i.value, defined("RiskBounds"))),
   set_calibration_params: (i) =>
-    ix.setCalibrationParams(key(i.authority), key(i.market), key(i.reserve), fromRust(i.value, defined("CalibrationParams"))),
+    ix.setCalibrationParams(
+      key(i.authority),
+      key(i.market),
+      key(i.reserve),
+      fromRust(i.value, defined("CalibrationParams")),
+    ),
   set_oracle_config: (i) =>
     ix.setOracleConfig(key(i.authority), key(i.market), key(i.reserve), fromRust(i.value, defined("OracleConfig"))),
   set_interest_model: (i) =>
@@ -65,19 +51,41 @@ const BUILDERS: Record<string, (i: Inputs) => Promise<TransactionInstruction>> =
   refresh_reserve: (i) => ix.refreshReserve(key(i.market), key(i.reserve), key(i.priceUpdate)),
   report_depth: (i) => ix.reportDepth(key(i.reporter), key(i.reserve), amount(i.depthQuote)),
   supply: (i) =>
-    ix.supply(key(i.owner), key(i.market), reserveAccounts(i.asset), key(i.ownerTokenAccount), amount(i.amount), amount(i.minOut)),
+    ix.supply(
+      key(i.owner),
+      key(i.market),
+      reserveAccounts(i.asset),
+      key(i.ownerTokenAccount),
+      amount(i.amount),
+      amount(i.minOut),
+    ),
   withdraw_supply: (i) =>
-    ix.withdrawSupply(key(i.owner), key(i.market), reserveAccounts(i.asset), key(i.ownerTokenAccount), amount(i.amount), amount(i.minOut)),
+    ix.withdrawSupply(
+      key(i.owner),
+      key(i.market),
+      reserveAccounts(i.asset),
+      key(i.ownerTokenAccount),
+      amount(i.amount),
+      amount(i.minOut),
+    ),
   close_lender_position: (i) => ix.closeLenderPosition(key(i.owner), key(i.reserve)),
   open_position: (i) =>
     ix.openPosition(key(i.owner), key(i.market), key(i.collateralReserve), key(i.debtReserve), amount(i.positionId)),
   deposit_collateral: (i) =>
-    ix.depositCollateral(key(i.owner), key(i.position), reserveAccounts(i.collateral), key(i.ownerTokenAccount), amount(i.amount)),
+    ix.depositCollateral(
+      key(i.owner),
+      key(i.position),
+      reserveAccounts(i.collateral),
+      key(i.ownerTokenAccount),
+      amount(i.amount),
+    ),
   withdraw_collateral: (i) => ix.withdrawCollateral(pricedPosition(i.p), key(i.ownerTokenAccount), amount(i.amount)),
   borrow: (i) => ix.borrow(pricedPosition(i.p), key(i.ownerTokenAccount), amount(i.amount)),
-  repay: (i) => ix.repay(key(i.payer), key(i.position), reserveAccounts(i.debt), key(i.payerTokenAccount), amount(i.maxAmount)),
+  repay: (i) =>
+    ix.repay(key(i.payer), key(i.position), reserveAccounts(i.debt), key(i.payerTokenAccount), amount(i.maxAmount)),
   close_position: (i) => ix.closePosition(key(i.owner), key(i.position)),
-  claim_protocol_fees: (i) => ix.claimProtocolFees(key(i.market), reserveAccounts(i.asset), key(i.treasuryTokenAccount)),
+  claim_protocol_fees: (i) =>
+    ix.claimProtocolFees(key(i.market), reserveAccounts(i.asset), key(i.treasuryTokenAccount)),
   liquidate: (i) =>
     ix.liquidate(pricedPosition(i.p), liquidatorAccounts(i.l), amount(i.maxRepay), amount(i.minCollateralOut)),
   write_off_bad_debt: (i) => ix.writeOffBadDebt(pricedPosition(i.p), key(i.treasuryCollateralAccount)),

@@ -5,8 +5,15 @@ import { test } from "node:test";
 
 import { PublicKey } from "@solana/web3.js";
 
-import { eventAuthority, lenderPositionAddress, marketAddress, positionAddress, reserveAddress, vaultAddress } from "../src";
-import { scenario } from "./scenario";
+import {
+  eventAuthority,
+  lenderPositionAddress,
+  marketAddress,
+  positionAddress,
+  reserveAddress,
+  vaultAddress,
+} from "../src";
+import { scenario } from "./fixtures";
 
 const key = (value: string) => new PublicKey(value);
 

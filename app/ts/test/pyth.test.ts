@@ -17,7 +17,7 @@ import {
   PriceUse,
   Reserve,
 } from "../src";
-import { bytes, scenario } from "./scenario";
+import { bytes, scenario } from "./fixtures";
 
 const edge = scenario.health.find((h) => h.name === "above the kink");
 assert.ok(edge, "the fixtures' hand-made case");

@@ -4,38 +4,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { utils } from "@anchor-lang/core";
 import { Connection, PublicKey } from "@solana/web3.js";
 
-import { decodeReserve, PROGRAM_ID, ReserveLine, watchReserves } from "../src";
-import { bytes, scenario } from "./scenario";
+import { decodeReserve, ReserveLine, watchReserves } from "../src";
+import { standInConnection } from "./anchor";
+import { bytes, scenario } from "./fixtures";
 
 const reserves = scenario.accounts.filter((a) => a.type === "Reserve");
 
-/** A stand-in RPC; `calls` keeps each `getProgramAccounts` call's filters (reserves first, then markets). */
+/** The stand-in RPC at `now`; `calls` keeps each `getProgramAccounts` call's filters (reserves first, then markets). */
 function standIn(now: number): { connection: Connection; calls: unknown[][] } {
-  const calls: unknown[][] = [];
-  const connection = {
-    getSlot: async () => 1,
-    getBlockTime: async () => now,
-    // As an RPC node does: every memcmp filter must match.
-    getProgramAccounts: async (program: PublicKey, config: { filters: { memcmp: { offset: number; bytes: string } }[] }) => {
-      assert.ok(program.equals(PROGRAM_ID));
-      calls.push(config.filters);
-      return scenario.accounts
-        .map((a) => ({
-          pubkey: new PublicKey(a.address),
-          account: { data: bytes(a.data), owner: PROGRAM_ID, lamports: 1, executable: false },
-        }))
-        .filter((a) =>
-          config.filters.every(({ memcmp }) => {
-            const wanted = Buffer.from(utils.bytes.bs58.decode(memcmp.bytes));
-            return a.account.data.subarray(memcmp.offset, memcmp.offset + wanted.length).equals(wanted);
-          }),
-        );
-    },
-  } as unknown as Connection;
-  return { connection, calls };
+  const { connection, calls } = standInConnection();
+  return { connection: Object.assign(connection, { getSlot: async () => 1, getBlockTime: async () => now }), calls };
 }
 
 test("each reserve is printed with its threshold, LTV, bonus, volatility and age", async () => {

@@ -2,14 +2,16 @@
 //! client's tests (`app/ts`, `npm test`): they decode the accounts and
 //! events recorded here, rebuild every instruction and recompute each
 //! position's health, and must agree with what is written here byte for
-//! byte. The file is written fresh on every run of the Rust tests, so the
-//! client is always checked against the program as it is now.
-
-use std::path::PathBuf;
+//! byte. Every key is drawn from a seed and the clock starts at a fixed
+//! date, so the recording is the same on every run: it is committed
+//! (`app/ts/fixtures/scenario.json`, so the clients' tests need no Rust),
+//! and this test fails when the program no longer records what is committed.
+//! `RISK_FIXTURES_BLESS=1` rewrites it after a deliberate change, for review.
 
 use anchor_lang::prelude::Pubkey;
 use risk_engine::constants::{PAUSE_LENDING, PAUSE_LIQUIDATIONS};
 use risk_engine::error::RiskError;
+use risk_engine::events::Liquidated;
 use risk_engine::math::volatility::annualised_sigma_bps;
 use risk_engine::oracle::pyth::{load_price, PriceUse};
 use risk_engine::pda;
@@ -17,18 +19,14 @@ use risk_engine::state::{LenderPosition, Market, Position, Reserve};
 use risk_engine_tests::builders::{self, LiquidatorAccounts, PricedPosition};
 use risk_engine_tests::fixture::ReserveFixture;
 use risk_engine_tests::pyth::PythPrice;
-use risk_engine_tests::recorder::{key, to_json, Recording};
+use risk_engine_tests::quotes::{quote, QuoteCase};
+use risk_engine_tests::recorder::{account_base64, key, to_json, Recording};
 use risk_engine_tests::{presets, TestFixture};
 use riskctl::client::health::position_health;
 use serde_json::{json, Value};
 use solana_sdk::signature::{Keypair, Signer};
 
 const HOUR: i64 = 3_600;
-
-/// Where the TypeScript tests read the recording.
-fn fixture_path() -> PathBuf {
-    risk_engine_tests::crate_file("../app/ts/fixtures/scenario.json")
-}
 
 fn reserve_json(asset: &ReserveFixture) -> Value {
     json!({
@@ -222,8 +220,7 @@ async fn record_health(rec: &mut Recording, f: &mut TestFixture, p: &PricedPosit
 /// debt on a reserve never calibrated, debt too small to have a value, and
 /// a band wider than the reserve allows (valued at its edges, as a
 /// liquidation reads it).
-fn synthetic_health(rec: &mut Recording) {
-    use anchor_lang::Discriminator;
+fn synthetic_health(rec: &mut Recording, poster: Pubkey) {
     let now: i64 = 1_700_000_000;
     let reserve = |decimals: u8, feed: u8| {
         let mut r: Reserve = bytemuck::Zeroable::zeroed();
@@ -332,11 +329,6 @@ fn synthetic_health(rec: &mut Recording) {
             usd(100, 100, -12),
         ),
     ];
-    let account = |discriminator: &[u8], bytes: &[u8]| {
-        let mut data = discriminator.to_vec();
-        data.extend_from_slice(bytes);
-        risk_engine_tests::recorder::base64(&data)
-    };
     // A market whose refreshes have been paused for two hours: the stale
     // calibration above has not aged meanwhile.
     let mut paused: Market = bytemuck::Zeroable::zeroed();
@@ -418,12 +410,12 @@ fn synthetic_health(rec: &mut Recording) {
         rec.health.push(json!({
             "name": name,
             "now": now.to_string(),
-            "position": account(Position::DISCRIMINATOR, bytemuck::bytes_of(&position)),
-            "collateralReserve": account(Reserve::DISCRIMINATOR, bytemuck::bytes_of(&collateral)),
-            "debtReserve": account(Reserve::DISCRIMINATOR, bytemuck::bytes_of(&debt)),
-            "collateralPrice": risk_engine_tests::recorder::base64(&cp.to_account().data),
-            "debtPrice": risk_engine_tests::recorder::base64(&dp.to_account().data),
-            "market": account(Market::DISCRIMINATOR, bytemuck::bytes_of(&market)),
+            "position": account_base64(&position),
+            "collateralReserve": account_base64(&collateral),
+            "debtReserve": account_base64(&debt),
+            "collateralPrice": risk_engine_tests::recorder::base64(&cp.to_account_by(poster).data),
+            "debtPrice": risk_engine_tests::recorder::base64(&dp.to_account_by(poster).data),
+            "market": account_base64(&market),
             "priceUse": match price_use {
                 PriceUse::Liquidation => "liquidation",
                 _ => "lending",
@@ -454,13 +446,13 @@ fn derived(rec: &mut Recording, values: Value) {
 
 #[tokio::test]
 async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_client() {
-    let mut f = TestFixture::new().await;
+    let mut f = TestFixture::seeded("client fixtures").await;
     let mut rec = Recording::default();
-    let governor = Keypair::new();
-    let successor = Keypair::new();
-    let reporter = Keypair::new();
-    let guardian = Keypair::new();
-    let treasury = Keypair::new().pubkey();
+    let governor = f.new_keypair();
+    let successor = f.new_keypair();
+    let reporter = f.new_keypair();
+    let guardian = f.new_keypair();
+    let treasury = f.new_keypair().pubkey();
     f.airdrop(governor.pubkey(), 10_000_000_000).await;
     f.airdrop(successor.pubkey(), 1_000_000_000).await;
 
@@ -758,14 +750,63 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         debt_account: f.users[2].t22_account,
         treasury_collateral_account: treasury_sol,
     };
+    // riskctl's liquidator quotes it first; the program must then do
+    // exactly what the quote says.
+    let market_bytes = f.raw(market).await.expect("market");
+    let case = QuoteCase {
+        name: "scenario",
+        now: f.now().await,
+        address: p.position,
+        position: f.position_state(p.position).await,
+        collateral: f.reserve_state(sol.reserve).await,
+        collateral_price: f.raw(sol.price_account).await.expect("price"),
+        debt: f.reserve_state(usdc.reserve).await,
+        debt_price: f.raw(usdc.price_account).await.expect("price"),
+        market: bytemuck::pod_read_unaligned(&market_bytes[8..]),
+        max_repay: u64::MAX,
+        tolerance_bps: 50,
+    };
+    let (quoted, recorded) = quote(&case);
+    rec.quotes.push(recorded);
+    let quoted = quoted.expect("the crash makes the position liquidatable");
     let ix = builders::liquidate(&p, &accounts, u64::MAX, 0);
     let inputs = json!({"p": position_json(&p), "l": {
         "liquidator": key(&accounts.liquidator), "collateralAccount": key(&accounts.collateral_account),
         "debtAccount": key(&accounts.debt_account), "treasuryCollateralAccount": key(&accounts.treasury_collateral_account)},
         "maxRepay": u64::MAX.to_string(), "minCollateralOut": "0"});
-    rec.send(&mut f, "liquidate", inputs, ix, &[&liquidator])
+    let event: Liquidated = rec
+        .send(&mut f, "liquidate", inputs, ix, &[&liquidator])
         .await
-        .expect("liquidate");
+        .expect("liquidate")
+        .one();
+    assert_eq!(
+        (event.threshold_bps, event.repaid, event.seized, event.bonus),
+        (
+            quoted.threshold_bps,
+            quoted.repaid,
+            quoted.seized,
+            quoted.split.bonus
+        )
+    );
+    assert_eq!(
+        (
+            event.protocol_fee,
+            event.to_liquidator,
+            event.deficit,
+            event.deficit_absorbed_by_fees
+        ),
+        (
+            quoted.split.protocol_fee,
+            quoted.split.to_liquidator,
+            quoted.deficit,
+            quoted.deficit_absorbed_by_fees
+        )
+    );
+    let bits = |wrapped: risk_engine::state::WrappedI80F48| fixed::types::I80F48::from(wrapped);
+    assert_eq!(
+        (bits(event.health_before), bits(event.health_after)),
+        (quoted.health_before, quoted.health_after)
+    );
 
     // A dust position: 1 SOL against 5 USDC, then a collapse to $0.50 leaves
     // its collateral under the dust value ($1): written off.
@@ -870,7 +911,7 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         json!({"kind": "eventAuthority", "inputs": {}, "address": key(&pda::event_authority()), "bump": null}),
     ];
 
-    synthetic_health(&mut rec);
+    synthetic_health(&mut rec, f.price_poster);
     let recording = rec.into_json(errors_json());
     let recorded_builders: std::collections::BTreeSet<&str> = recording["instructions"]
         .as_array()
@@ -895,10 +936,5 @@ async fn a_scenario_through_every_instruction_is_recorded_for_the_typescript_cli
         "every event: {recorded_events:?}"
     );
 
-    let path = fixture_path();
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    // Written whole and renamed, so a reader never sees half a file.
-    let partial = path.with_extension("json.partial");
-    std::fs::write(&partial, serde_json::to_string_pretty(&recording).unwrap()).unwrap();
-    std::fs::rename(&partial, &path).unwrap();
+    risk_engine_tests::recorder::compare_or_bless("scenario.json", &recording, "client_fixtures");
 }

@@ -41,10 +41,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": []
@@ -140,10 +167,37 @@ export type RiskEngine = {
           "address": "11111111111111111111111111111111"
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -242,10 +296,37 @@ export type RiskEngine = {
           "name": "debtPrice"
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -310,10 +391,37 @@ export type RiskEngine = {
           ]
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": []
@@ -347,10 +455,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": []
@@ -384,10 +519,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": []
@@ -455,10 +617,37 @@ export type RiskEngine = {
           ]
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -524,10 +713,37 @@ export type RiskEngine = {
           "address": "11111111111111111111111111111111"
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -652,10 +868,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -741,10 +984,37 @@ export type RiskEngine = {
           "address": "11111111111111111111111111111111"
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -782,10 +1052,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -829,10 +1126,37 @@ export type RiskEngine = {
           ]
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": []
@@ -900,10 +1224,37 @@ export type RiskEngine = {
           ]
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -938,10 +1289,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -985,10 +1363,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1036,10 +1441,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1077,10 +1509,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1124,10 +1583,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1169,10 +1655,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1220,10 +1733,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1267,10 +1807,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1312,10 +1879,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1359,10 +1953,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1404,10 +2025,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1509,10 +2157,37 @@ export type RiskEngine = {
           "address": "11111111111111111111111111111111"
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1608,10 +2283,37 @@ export type RiskEngine = {
           "name": "debtPrice"
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1687,10 +2389,37 @@ export type RiskEngine = {
           "writable": true
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1779,10 +2508,37 @@ export type RiskEngine = {
           "name": "debtPrice"
         },
         {
-          "name": "eventAuthority"
+          "name": "eventAuthority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "program"
+          "name": "program",
+          "address": "RiskEng1ne111111111111111111111111111111111"
         }
       ],
       "args": []

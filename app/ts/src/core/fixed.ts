@@ -1,7 +1,8 @@
 // I80F48, the program's fixed-point number (the `fixed` crate), as a
 // bigint of its bits: 80 integer bits, 48 fraction bits, two's complement.
 // The operations round exactly as the program's do, so values computed
-// here equal the program's bit for bit.
+// here equal the program's bit for bit; a result past the type's range
+// throws `FixedOverflow`, where the program fails with `MathOverflow`.
 
 export const FRACTION_BITS = 48n;
 export const ONE = 1n << FRACTION_BITS;
@@ -10,8 +11,21 @@ const I128_MAX = (1n << 127n) - 1n;
 /** The largest I80F48 (`I80F48::MAX`). */
 export const MAX = I128_MAX;
 
-/** The bits of a `WrappedI80F48` (16 little-endian bytes). */
-export function fromWrapped(wrapped: { value: number[] | Uint8Array }): bigint {
+/** A result the program's checked operations refuse (`MathOverflow`). */
+export class FixedOverflow extends Error {
+  constructor(what = "I80F48 overflow") {
+    super(what);
+    this.name = "FixedOverflow";
+  }
+}
+
+/** An account's `WrappedI80F48`: 16 little-endian bytes, as either client decodes them. */
+export interface Wrapped {
+  value: ArrayLike<number>;
+}
+
+/** The bits of a `WrappedI80F48`. */
+export function fromWrapped(wrapped: Wrapped): bigint {
   const bytes = Array.from(wrapped.value);
   if (bytes.length !== 16) {
     throw new Error(`an I80F48 is 16 bytes, got ${bytes.length}`);
@@ -35,14 +49,14 @@ export function mul(a: bigint, b: bigint): bigint {
 
 /** `a / b`, rounded toward zero (the crate's division). */
 export function div(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new Error("I80F48 division by zero");
+  if (b === 0n) throw new FixedOverflow("I80F48 division by zero");
   return checked((a << FRACTION_BITS) / b);
 }
 
 /** `a / n` for a whole `n`, rounded toward zero (the crate's `Div<i128>`). */
 export function divInt(a: bigint, n: bigint | number): bigint {
   const divisor = BigInt(n);
-  if (divisor === 0n) throw new Error("I80F48 division by zero");
+  if (divisor === 0n) throw new FixedOverflow("I80F48 division by zero");
   return a / divisor;
 }
 
@@ -72,10 +86,20 @@ export function clamp(a: bigint, low: bigint, high: bigint): bigint {
   return max(low, min(a, high));
 }
 
+/** `a + b`, checked (the crate's `checked_add`). */
+export function add(a: bigint, b: bigint): bigint {
+  return checked(a + b);
+}
+
+/** `a - b`, checked (the crate's `checked_sub`). */
+export function sub(a: bigint, b: bigint): bigint {
+  return checked(a - b);
+}
+
 /** `sqrt(a)` rounded down; `undefined` below zero. */
 export function sqrt(a: bigint): bigint | undefined {
   if (a < 0n) return undefined;
-  return integerSqrt(a << FRACTION_BITS);
+  return isqrt(a << FRACTION_BITS);
 }
 
 /** An approximation for display; exact values stay bigints. */
@@ -106,12 +130,13 @@ function floorShift(value: bigint, bits: bigint): bigint {
 
 function checked(bits: bigint): bigint {
   if (bits < I128_MIN || bits > I128_MAX) {
-    throw new Error("I80F48 overflow");
+    throw new FixedOverflow();
   }
   return bits;
 }
 
-function integerSqrt(n: bigint): bigint {
+/** The integer square root of a whole `n >= 0`, rounded down. */
+export function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
   let root = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
   for (;;) {
