@@ -17,6 +17,7 @@ mod riskctl {
     mod intrabar;
     mod keeper;
     mod liquidator;
+    mod market;
     mod multisig;
     mod prices;
     mod program_id;

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// One step, in display units.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Step {
     /// Unix seconds.
     pub time: i64,
@@ -23,6 +23,35 @@ pub struct Step {
     pub debt_usd: f64,
     pub unprofitable: u32,
     pub borrowed_usd: f64,
+    /// Collateral liquidators sold into the market in this step, USD.
+    pub sold_usd: f64,
+}
+
+impl Step {
+    /// A step where only the clock, the price and the threshold moved:
+    /// nothing liquidated, borrowed or sold, the rest as in `last`.
+    pub fn quiet(
+        last: Step,
+        time: i64,
+        price_usd: f64,
+        threshold_bps: u16,
+        max_ltv_bps: u16,
+    ) -> Step {
+        Step {
+            time,
+            price_usd,
+            threshold_bps,
+            max_ltv_bps,
+            liquidations: 0,
+            repaid_usd: 0.0,
+            bonus_paid_usd: 0.0,
+            bad_debt_usd: 0.0,
+            unprofitable: 0,
+            borrowed_usd: 0.0,
+            sold_usd: 0.0,
+            ..last
+        }
+    }
 }
 
 /// The figures of one run.
@@ -51,6 +80,8 @@ pub struct RunMetrics {
     pub time_at_lt_min_pct: f64,
     pub time_at_lt_max_pct: f64,
     pub borrowed_usd: f64,
+    /// Collateral liquidators sold into the market (a market replay), USD.
+    pub sold_usd: f64,
 }
 
 /// The `q` quantile (0..=1) by nearest rank.
@@ -204,6 +235,7 @@ impl Accumulator {
         m.bonus_paid_usd += step.bonus_paid_usd;
         m.unprofitable_liquidations += u64::from(step.unprofitable);
         m.borrowed_usd += step.borrowed_usd;
+        m.sold_usd += step.sold_usd;
         if step.bad_debt_usd != 0.0 {
             self.running_loss += step.bad_debt_usd;
             self.window.push_back((step.time, step.bad_debt_usd));
@@ -217,6 +249,18 @@ impl Accumulator {
     /// an events-only run, equal to pushing each of them.
     pub fn push_quiet(&mut self, times: &[i64]) {
         debug_assert!(self.weights.is_none(), "quiet steps carry no weights");
+        self.count_quiet(times);
+    }
+
+    /// Quiet steps at `times` of a run that weighs its own steps, where the
+    /// threshold and max LTV stay those of the last pushed step: the next
+    /// pushed step weighs the whole gap with them, so only the counts and
+    /// the loss windows are taken here.
+    pub fn push_quiet_unchanged(&mut self, times: &[i64]) {
+        self.count_quiet(times);
+    }
+
+    fn count_quiet(&mut self, times: &[i64]) {
         let Some(&last) = times.last() else {
             return;
         };
@@ -347,6 +391,7 @@ mod tests {
             debt_usd: 100.0,
             unprofitable: 0,
             borrowed_usd: 0.0,
+            sold_usd: 0.0,
         }
     }
 

@@ -16,6 +16,7 @@ use crate::history::Tick;
 
 pub mod book;
 pub mod kernel;
+pub mod market;
 pub mod metrics;
 pub mod range_index;
 pub mod replay;
@@ -129,7 +130,11 @@ pub fn collateral_spec(setup: &Setup, threshold: Threshold) -> Result<ReserveSpe
 /// sample grid): a path walked inside its bars has ticks between them that
 /// only move the price.
 /// `sample_gap` is `largest_sample_gap` of `spec` on `path`.
-fn without_outages(mut spec: ReserveSpec, path: &[Tick], sample_gap: i64) -> ReserveSpec {
+pub(crate) fn without_outages(
+    mut spec: ReserveSpec,
+    path: &[Tick],
+    sample_gap: i64,
+) -> ReserveSpec {
     let largest_gap = path
         .windows(2)
         .map(|pair| pair[1].time - pair[0].time)
@@ -147,7 +152,7 @@ fn without_outages(mut spec: ReserveSpec, path: &[Tick], sample_gap: i64) -> Res
 /// The longest time between two prices the program would count as samples
 /// (`calibration::skip_reason` passes them: the first price in the window
 /// at the start of a slot not sampled yet).
-fn largest_sample_gap(spec: &ReserveSpec, path: &[Tick]) -> i64 {
+pub(crate) fn largest_sample_gap(spec: &ReserveSpec, path: &[Tick]) -> i64 {
     let Some(first) = path.first() else { return 0 };
     let mut reserve = replay::listed_reserve(spec, first.time);
     let mut largest = 0;
@@ -255,6 +260,8 @@ fn run_inner(
     // debt path moves the book at every tick.
     let by_events = traced.is_some() && debt_path.is_none();
     let mut book = book::Book::new(setup.book.clone(), setup.rules);
+    // Size penalties are bounded at the highest price of the path.
+    book.set_price_ceiling(path.iter().map(|tick| tick.price).fold(0.0, f64::max));
     let mut steps = StepRecord::new(keep_steps, path.len(), setup.record_every_secs);
     let (lt_min_bps, lt_max_bps) = (spec.bounds.lt_min_bps, spec.bounds.lt_max_bps);
     let mut accumulator = if by_events {
@@ -284,6 +291,7 @@ fn run_inner(
             &mut debt,
             &debt_price,
             tick.time,
+            None,
         )?;
         let state = &collateral.calibrated;
         // Volatility is for charts; its square root is not free (with
@@ -309,12 +317,13 @@ fn run_inner(
             debt_usd: book.debt_usd(&debt, &debt_price),
             unprofitable: outcome.unprofitable,
             borrowed_usd: outcome.borrowed_usd,
+            sold_usd: outcome.sold_usd,
         };
         accumulator.push(&step);
         steps.push(step, index);
         index += 1;
         if let (true, Some((shared, threshold_path))) = (by_events, &traced) {
-            let screen = book.screen(&collateral, &debt, &debt_price);
+            let screen = book.screen(&collateral, &debt, &debt_price, tick.time);
             if let (Some(screen), Some(until)) = (screen, book.next_relever()) {
                 let next = threshold_path.next_event(shared, index, until, &screen);
                 accumulator.push_quiet(&shared.prices.times[index..next]);
@@ -351,15 +360,15 @@ fn run_inner(
 }
 
 /// The steps a run keeps, each with the index of its tick.
-struct StepRecord {
-    keep: bool,
+pub(crate) struct StepRecord {
+    pub(crate) keep: bool,
     every_secs: i64,
-    steps: Vec<Step>,
-    ticks: Vec<usize>,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) ticks: Vec<usize>,
 }
 
 impl StepRecord {
-    fn new(keep: bool, ticks: usize, every_secs: i64) -> Self {
+    pub(crate) fn new(keep: bool, ticks: usize, every_secs: i64) -> Self {
         let capacity = if keep && every_secs == 0 { ticks } else { 0 };
         Self {
             keep,
@@ -369,9 +378,18 @@ impl StepRecord {
         }
     }
 
+    /// Whether a quiet step at `time` would be kept.
+    pub(crate) fn wants_quiet(&self, time: i64) -> bool {
+        self.keep
+            && self
+                .steps
+                .last()
+                .is_none_or(|last| time - last.time >= self.every_secs)
+    }
+
     /// Keeps `step` unless records are thinned and it is a quiet step too
     /// soon after the last one kept.
-    fn push(&mut self, step: Step, tick: usize) {
+    pub(crate) fn push(&mut self, step: Step, tick: usize) {
         if !self.keep {
             return;
         }
@@ -399,18 +417,8 @@ fn quiet_steps<'a>(
     let thresholds = threshold_path.each(from, from + ticks.len());
     thresholds
         .zip(ticks)
-        .map(move |((threshold_bps, max_ltv_bps), tick)| Step {
-            time: tick.time,
-            price_usd: tick.price,
-            threshold_bps,
-            max_ltv_bps,
-            liquidations: 0,
-            repaid_usd: 0.0,
-            bonus_paid_usd: 0.0,
-            bad_debt_usd: 0.0,
-            unprofitable: 0,
-            borrowed_usd: 0.0,
-            ..last
+        .map(move |((threshold_bps, max_ltv_bps), tick)| {
+            Step::quiet(last, tick.time, tick.price, threshold_bps, max_ltv_bps)
         })
 }
 

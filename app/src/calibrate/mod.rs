@@ -18,7 +18,11 @@ use crate::backtest::{self, RunMetrics, Setup, Threshold};
 use crate::history::Tick;
 use risk_engine::math::threshold::ThresholdLimits;
 
+pub mod coverage;
+pub mod frontier;
 pub mod grid;
+pub mod market_cases;
+pub mod market_report;
 pub mod report;
 pub mod stress;
 pub mod tails;

@@ -13,7 +13,7 @@ use crate::report::html::HtmlReport;
 use crate::table::Table;
 
 /// What training showed of each volatility model's tails.
-pub fn tails_table(measured: &[MeasuredTails]) -> String {
+pub fn tails_table(measured: &[MeasuredTails]) -> Table {
     let mut table = Table::new(&[
         "half-lives",
         "horizon",
@@ -38,7 +38,7 @@ pub fn tails_table(measured: &[MeasuredTails]) -> String {
             format!("{:.2} %", m.tails.worst_loss * 100.0),
         ]);
     }
-    table.render()
+    table
 }
 
 /// Each model's standardised loss against the Gaussian quantile, by
@@ -77,7 +77,7 @@ fn tail_chart(measured: &[MeasuredTails]) -> LineChart {
     chart
 }
 
-pub fn top_table(ranked: &[Scored], count: usize) -> String {
+pub fn top_table(ranked: &[Scored], count: usize) -> Table {
     let mut table = Table::new(&[
         "rank",
         "bad debt",
@@ -94,7 +94,7 @@ pub fn top_table(ranked: &[Scored], count: usize) -> String {
             scored.candidate.describe(),
         ]);
     }
-    table.render()
+    table
 }
 
 pub fn recommendation_text(recommendation: &Recommendation) -> String {
@@ -213,7 +213,7 @@ pub struct OutOfSampleReport {
 /// (a) the highest static threshold free of bad debt in training and (b) the
 /// best static threshold in hindsight, and how far its mean max LTV is
 /// above each.
-pub fn out_of_sample_table(report: &OutOfSampleReport) -> String {
+pub fn out_of_sample_table(report: &OutOfSampleReport) -> Table {
     let mut table = Table::new(&[
         "history (test part)",
         "dynamic: bad debt / peak debt",
@@ -248,7 +248,7 @@ pub fn out_of_sample_table(report: &OutOfSampleReport) -> String {
             points(h.margin_points(h.best_in_hindsight.as_ref())),
         ]);
     }
-    table.render()
+    table
 }
 
 pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std::path::PathBuf> {
@@ -267,27 +267,13 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
     if !output.tails.is_empty() {
         report.heading("Tails measured in training");
         report.paragraph("For each volatility model: the standardised worst loss over a horizon window (the loss over the sigma the program predicted at the window's start) at the confidence asked for, the z the candidates use; and the largest loss over one window, from which the jump floor caps lt_max.");
-        let rows: Vec<Vec<String>> = tails_table(output.tails)
-            .lines()
-            .skip(2)
-            .map(|line| vec![line.to_string()])
-            .collect();
-        report.table(
-            &["half-lives, horizon, windows, z at confidence, worst loss"],
-            &rows,
-        );
+        report.text_table(&tails_table(output.tails));
         report.svg(tail_chart(output.tails).to_svg());
     }
     report.svg(heat_map(output.ranked, output.recommendation.map(|r| &r.best)).to_svg());
-    let rows: Vec<Vec<String>> = top_table(output.ranked, 20)
-        .lines()
-        .skip(2)
-        .map(|line| vec![line.to_string()])
-        .collect();
-    report.heading("Best candidates").table(
-        &["rank, bad debt, mean max LTV, liquidations, parameters"],
-        &rows,
-    );
+    report
+        .heading("Best candidates")
+        .text_table(&top_table(output.ranked, 20));
     if let Some(stress) = output.stress {
         let rows: Vec<Vec<String>> = stress
             .cases
@@ -312,15 +298,7 @@ pub fn write(output: &CalibrateOutput, html_path: &Path) -> std::io::Result<std:
             crate::report::chart::format_utc_date(out_of_sample.test_from),
             if out_of_sample.folds > 1 { format!(", every one of {} folds free of bad debt", out_of_sample.folds) } else { String::new() }
         ));
-        let rows: Vec<Vec<String>> = out_of_sample_table(out_of_sample)
-            .lines()
-            .skip(2)
-            .map(|line| vec![line.to_string()])
-            .collect();
-        report.table(
-            &["history, dynamic bad debt, its mean max LTV, (a), its mean max LTV, (b), its mean max LTV, dynamic vs (a), vs (b)"],
-            &rows,
-        );
+        report.text_table(&out_of_sample_table(out_of_sample));
     }
     if !output.runs.is_empty() {
         report.heading("Recommended set against static thresholds");

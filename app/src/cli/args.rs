@@ -203,9 +203,10 @@ pub struct BookArgs {
     /// ...to this.
     #[arg(long, default_value = "98%")]
     pub max_target: String,
-    /// From unhealthy to liquidated.
-    #[arg(long, default_value = "0s")]
-    pub delay: String,
+    /// From unhealthy to liquidated, on the closes (0 s when absent); a
+    /// walked history takes --latency instead.
+    #[arg(long)]
+    pub delay: Option<String>,
     /// How often borrowers borrow back up to their target.
     #[arg(long, default_value = "1d")]
     pub relever: String,
@@ -214,9 +215,46 @@ pub struct BookArgs {
     pub window: String,
     /// Replay each OHLC bar's path (open, extremes, close) walked at this
     /// step, as a keeper watching that often would see it, instead of the
-    /// closes alone; e.g. `1min`.
+    /// closes alone; e.g. `1min`. The walked history is replayed in a
+    /// liquidation market (the flags below; README, "The liquidation
+    /// market").
     #[arg(long)]
     pub intrabar: Option<String>,
+    #[command(flatten)]
+    pub market: MarketArgs,
+}
+
+/// The liquidation market a walked history is replayed in. Each list
+/// (calibrate) runs every combination as a case; backtest takes one value.
+#[derive(Debug, Args)]
+pub struct MarketArgs {
+    /// From a position falling due to its liquidation landing, e.g.
+    /// `0s,1min,5min,30min`.
+    #[arg(long, default_value = "1min")]
+    pub latency: String,
+    /// The book's collateral when it opens, as a share of a day's traded
+    /// value, e.g. `0.1%,1%,10%`.
+    #[arg(long, default_value = "1%")]
+    pub book_share: String,
+    /// A whale beside the book, sized as Gauntlet's LLTV tool sizes one (a
+    /// sale with 25 % impact, at least --whale-min): `off`, `on` or `off,on`.
+    #[arg(long, default_value = "off")]
+    pub whale: String,
+    #[arg(long, default_value = "0 USD")]
+    pub whale_min: String,
+    /// A chain halt of this length from the start of the path's largest
+    /// drawdown, as a stress case (e.g. `6h`).
+    #[arg(long)]
+    pub halt: Option<String>,
+    /// The square-root law's coefficient Y: impact = Y × σ_day × sqrt(q / V_day).
+    #[arg(long, default_value = "1")]
+    pub impact_y: String,
+    /// How long half of liquidation sales' weight on the price takes to relax.
+    #[arg(long, default_value = "1h")]
+    pub impact_half_life: String,
+    /// A liquidator's cost of selling, as a share of the sale.
+    #[arg(long, default_value = "0.1%")]
+    pub liquidator_cost: String,
 }
 
 #[derive(Debug, Args)]
@@ -234,6 +272,11 @@ pub struct CalibrateArgs {
     /// sigma the program predicted for it (e.g. "99.5%").
     #[arg(long)]
     pub tail_confidence: Option<String>,
+    /// With --intrabar: where each case's `lt_max` comes from: the highest
+    /// that training leaves free of bad debt in the case's market, or the
+    /// bonus's ceiling (README, "The liquidation market").
+    #[arg(long, value_enum, default_value = "training")]
+    pub lt_max_from: crate::calibrate::market_cases::LtMaxFrom,
     /// Cap each candidate's lt_max at the jump floor: the highest threshold
     /// that still pays the bonus after the largest loss over one horizon
     /// seen in training.

@@ -114,6 +114,9 @@ fn correlation(text: &str) -> Result<Vec<Vec<f64>>> {
 
 pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
     let mut setup = setup(global, &args.book)?;
+    if let Some(step) = args.book.intrabar.as_deref() {
+        return run_in_market(global, args, setup, step);
+    }
     if args.stress && args.book.intrabar.is_some() {
         // Stress paths resample a path's returns tick by tick; a walked
         // path's are mostly its legs' even steps, far calmer than its bars.
@@ -290,9 +293,9 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         elapsed.as_secs_f64()
     );
     if !measured_tails.is_empty() {
-        print!("{}", report::tails_table(&measured_tails));
+        print!("{}", report::tails_table(&measured_tails).render());
     }
-    print!("{}", report::top_table(&scored, 10));
+    print!("{}", report::top_table(&scored, 10).render());
     if let Some(recommendation) = &recommendation {
         print!("{}", report::recommendation_text(recommendation));
     }
@@ -301,7 +304,7 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
             "out of sample: chosen before {}, judged from then on",
             crate::report::chart::format_utc_date(out_of_sample.test_from)
         );
-        print!("{}", report::out_of_sample_table(out_of_sample));
+        print!("{}", report::out_of_sample_table(out_of_sample).render());
     }
     if let Some(stress) = &stress {
         if let Some(worst) = &stress.worst {
@@ -316,5 +319,108 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
     }
     println!("report: {}", args.report.display());
     println!("json:   {}", json_path.display());
+    Ok(())
+}
+
+/// `calibrate --intrabar`: every market case on every history, chosen on
+/// training and judged on the test part against the static frontier.
+fn run_in_market(
+    global: &GlobalArgs,
+    args: &CalibrateArgs,
+    mut setup: backtest::Setup,
+    step: &str,
+) -> Result<()> {
+    use crate::calibrate::market_cases::{self, SplitPath};
+    use crate::calibrate::market_report;
+    if args.stress {
+        bail!("--stress resamples returns tick by tick and a walked path's are its legs' even steps: run --stress without --intrabar");
+    }
+    let Some(day) = &args.train_until else {
+        bail!("--intrabar replays a liquidation market and judges a calibration out of sample: give --train-until");
+    };
+    let test_from = super::date(day, "train-until")? + 86_400;
+    let market_args = &args.book.market;
+    let impact_y = super::market_args::impact_y(market_args)?;
+    let mut cases = super::market_args::cases(market_args)?;
+    if market_args.halt.is_some() {
+        // The halt is a stress apart from the grid: each case with and without it.
+        let halted = cases.clone();
+        for case in &mut cases {
+            case.halt_secs = None;
+        }
+        cases.extend(halted);
+    }
+    let confidence = match &args.tail_confidence {
+        Some(text) => units::percent_to_bps_u16(text)
+            .map(|bps| f64::from(bps) / 10_000.0)
+            .map_err(|e| anyhow!("--tail-confidence: {e}"))?,
+        None => market_cases::DEFAULT_CONFIDENCE,
+    };
+    let mut histories = Vec::with_capacity(args.prices.len());
+    for path in &args.prices {
+        let read = price_path::read_with(path, Some(step), &setup.collateral, impact_y)?;
+        setup.record_every_secs = setup.record_every_secs.max(read.record_every_secs);
+        if let Some((start, end)) = read.bar_cut_at(test_from) {
+            bail!(
+                "--train-until {day}: {}'s bar from {} to {} straddles the date; choose a date on a bar boundary",
+                path.display(),
+                crate::report::chart::format_utc_minute(start),
+                crate::report::chart::format_utc_minute(end)
+            );
+        }
+        let name = path
+            .file_stem()
+            .map_or("history".into(), |s| s.to_string_lossy().into_owned());
+        let (train, test) = read
+            .market(&path.display().to_string())?
+            .split_at(test_from)
+            .with_context(|| format!("{}: cut at {day}", path.display()))?;
+        histories.push(SplitPath { name, train, test });
+    }
+    let started = Instant::now();
+    let progress = Progress::new(
+        "judging",
+        "cases",
+        histories.len() * cases.len(),
+        !global.json,
+    );
+    let rules = market_cases::ChoiceRules {
+        confidence,
+        lt_max_from: args.lt_max_from,
+    };
+    let outcomes = market_cases::run_cases(&histories, &setup, &cases, rules, &|| {
+        progress.inc(String::new)
+    })?;
+    progress.finish();
+    let elapsed = started.elapsed();
+    let summary = format!(
+        "{} cases × {} histories in {:.1} s, each bar walked every {step}, chosen on training to {day} at {:.1} % confidence, lt_max {}",
+        cases.len(),
+        histories.len(),
+        elapsed.as_secs_f64(),
+        confidence * 100.0,
+        match args.lt_max_from {
+            market_cases::LtMaxFrom::Training => "the highest free of bad debt in training",
+            market_cases::LtMaxFrom::Bonus => "at the bonus's ceiling",
+        }
+    );
+    let json_path = market_report::write(&outcomes, &summary, &args.report)
+        .with_context(|| format!("cannot write {}", args.report.display()))?;
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(&outcomes)?);
+        return Ok(());
+    }
+    println!("{summary}");
+    print!("{}", market_report::cases_table(&outcomes).render());
+    println!("targets met, per history (README, \"The liquidation market\"):");
+    print!(
+        "{}",
+        market_report::targets_table(&market_report::targets(&outcomes)).render()
+    );
+    println!(
+        "report: {} (data: {})",
+        args.report.display(),
+        json_path.display()
+    );
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod args;
 pub mod backend;
 pub mod backtest_cmd;
 pub mod calibrate_cmd;
+pub mod market_args;
 pub mod price_path;
 
 use crate::config::{units, ConfigSource};

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Result};
 
 use super::backtest_cmd::seconds;
+use crate::backtest::market::{liquidity, BarLiquidity, MarketPath};
 use crate::config::{units, ReserveSpec};
 use crate::history::bars::{self, SampleGrid};
 use crate::history::{csv, Tick};
@@ -17,6 +18,9 @@ const MAX_WALKED_PRICES: u64 = 100_000_000;
 
 pub struct PricePath {
     pub ticks: Vec<Tick>,
+    /// Each walked bar's liquidity (the square-root law's depth), when the
+    /// history states its volume's unit; `None` for closes.
+    pub liquidity: Option<Vec<BarLiquidity>>,
     /// How often a run need keep a quiet step for charts (0: every step).
     pub record_every_secs: i64,
     /// Walked bars, as `(start, end)` seconds; empty for closes.
@@ -45,9 +49,21 @@ pub fn describe(intrabar: Option<&str>) -> String {
 
 /// `path` as the reserve `spec` reads it, walked every `intrabar` when given.
 pub fn read(path: &Path, intrabar: Option<&str>, spec: &ReserveSpec) -> Result<PricePath> {
+    read_with(path, intrabar, spec, liquidity::DEFAULT_IMPACT_Y)
+}
+
+/// `read`, each walked bar's liquidity measured with the square-root law's
+/// coefficient `impact_y`.
+pub fn read_with(
+    path: &Path,
+    intrabar: Option<&str>,
+    spec: &ReserveSpec,
+    impact_y: f64,
+) -> Result<PricePath> {
     let Some(step) = intrabar else {
         return Ok(PricePath {
             ticks: csv::read(path)?,
+            liquidity: None,
             record_every_secs: 0,
             bar_spans: Vec::new(),
             bar_interval_secs: 0,
@@ -79,12 +95,26 @@ pub fn read(path: &Path, intrabar: Option<&str>, spec: &ReserveSpec) -> Result<P
             MAX_WALKED_PRICES / 1_000_000
         );
     }
-    let bar_spans = bars::spans(&bars).collect();
+    let bar_spans: Vec<(i64, i64)> = bars::spans(&bars).collect();
     Ok(PricePath {
+        liquidity: liquidity::of_bars(&bars, &bar_spans, impact_y),
         ticks: bars::path(&bars, step_secs, grid),
         // Charts keep about one point an hour of a daily history's path.
         record_every_secs: interval / 24,
         bar_spans,
         bar_interval_secs: interval,
     })
+}
+
+impl PricePath {
+    /// The walked history with its liquidity, for a market replay of the
+    /// file `name`; refused when the file has no volume of a stated unit.
+    pub fn market(self, name: &str) -> Result<MarketPath> {
+        let Some(liquidity) = self.liquidity else {
+            bail!(
+                "{name}: a liquidation market needs each bar's traded value: walk the bars (--intrabar) of a file whose volume column states its unit (volume_base or volume_usd, see data/README.md)"
+            );
+        };
+        MarketPath::new(self.ticks, liquidity)
+    }
 }

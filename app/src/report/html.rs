@@ -107,6 +107,14 @@ impl HtmlReport {
         })
     }
 
+    /// A text table as an HTML one: a column per field.
+    pub fn text_table(&mut self, table: &crate::table::Table) -> &mut Self {
+        self.push(Block::Table {
+            header: table.header().to_vec(),
+            rows: table.rows().to_vec(),
+        })
+    }
+
     /// A two-column summary: a name per row and its value.
     pub fn key_values(&mut self, pairs: &[(&str, String)]) -> &mut Self {
         let pairs = pairs.iter().map(|(k, v)| (k.to_string(), v.clone()));

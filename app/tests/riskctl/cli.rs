@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::Keypair;
 
-use crate::riskctl::harness::{localnet, repo_file};
+use crate::riskctl::harness::{assert_html_columns, localnet, repo_file};
 
 fn riskctl(args: &[&str]) -> Output {
     riskctl_in(&repo_file(""), args)
@@ -335,7 +335,7 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
         "--prices",
         btc,
         "--z",
-        "3.09",
+        "3.5",
         "--horizon",
         "2d",
         "--lt-min",
@@ -351,12 +351,12 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
     assert!(out.contains("2 candidates × 1 histories"), "{out}");
     assert!(out.contains(", on the closes"), "{out}");
     assert!(
-        out.contains("recommended: z 3.09, T 2 d, half-lives 6 h / 2 w, LT 40.00 %..88.00 %"),
+        out.contains("recommended: z 3.5, T 2 d, half-lives 6 h / 2 w, LT 40.00 %..88.00 %"),
         "{out}"
     );
     assert!(out.contains("no bad debt"), "{out}");
     assert!(
-        out.contains("runner-up: z 3.09, T 2 d, half-lives 6 h / 2 w, LT 75.00 %..88.00 %"),
+        out.contains("runner-up: z 3.5, T 2 d, half-lives 6 h / 2 w, LT 75.00 %..88.00 %"),
         "{out}"
     );
     assert!(out.contains("stress: "), "{out}");
@@ -404,7 +404,9 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
         assert!(out.contains(column), "{column}: {out}");
     }
     let html = std::fs::read_to_string(&calibrate_report).unwrap();
-    assert!(html.contains("Out of sample"), "the report's section");
+    // Real tables, a column per field, not rows of padded text.
+    assert_html_columns(&html, "Out of sample", 9);
+    assert_html_columns(&html, "Best candidates", 5);
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(calibrate_report.with_extension("json")).unwrap(),
     )
@@ -461,6 +463,7 @@ fn backtest_and_calibrate_print_their_figures_and_write_their_reports() {
         html.contains("Tail of standardised losses in training"),
         "the tail against a Gaussian one, as a chart"
     );
+    assert_html_columns(&html, "Tails measured in training", 5);
     for file in [
         report.clone(),
         report.with_extension("json"),
@@ -552,18 +555,28 @@ fn bad_price_files_are_refused_with_their_line() {
             "--intrabar 1s: walking 3789 bars of 1 d makes about 327 million prices, more than 100 million: choose a longer step",
         ),
     ] {
-        for command in ["backtest", "calibrate"] {
-            assert_refused(
-                &[
-                    command,
-                    "--prices",
-                    "data/prices/btc-usd-daily-2011-2021.csv",
-                    "--intrabar",
-                    step,
-                ],
-                expected,
-            );
-        }
+        assert_refused(
+            &[
+                "backtest",
+                "--prices",
+                "data/prices/btc-usd-daily-2011-2021.csv",
+                "--intrabar",
+                step,
+            ],
+            expected,
+        );
+        assert_refused(
+            &[
+                "calibrate",
+                "--prices",
+                "data/prices/btc-usd-daily-2011-2021.csv",
+                "--intrabar",
+                step,
+                "--train-until",
+                "2019-12-31",
+            ],
+            expected,
+        );
     }
     assert_refused(
         &[
@@ -575,6 +588,16 @@ fn bad_price_files_are_refused_with_their_line() {
             "--stress",
         ],
         "--stress resamples returns tick by tick",
+    );
+    assert_refused(
+        &[
+            "calibrate",
+            "--prices",
+            "data/prices/btc-usd-daily-2011-2021.csv",
+            "--intrabar",
+            "1min",
+        ],
+        "--intrabar replays a liquidation market and judges a calibration out of sample: give --train-until",
     );
     // Bars that open at noon: a training date ends mid-bar.
     let file = temp("noon-bars.csv");
@@ -668,9 +691,9 @@ fn pooled_crypto_history_judged_after_2019_is_as_the_readme_says() {
         ((dynamic - other) / 100.0 * 100.0).round() / 100.0
     };
     let expected = [
-        ("btc-usd-daily-2011-2021", 17.74, 8.74),
-        ("eth-usd-daily-to-2021", 11.62, 6.62),
-        ("doge-usd-daily-to-2021", 7.87, -4.13),
+        ("btc-usd-daily-2011-2021", 17.53, 8.53),
+        ("eth-usd-daily-to-2021", 11.42, 6.42),
+        ("doge-usd-daily-to-2021", 7.71, -4.29),
     ];
     assert_eq!(histories.len(), expected.len());
     for (history, (name, vs_a, vs_b)) in histories.iter().zip(expected) {
@@ -705,23 +728,46 @@ fn calibrate_and_backtest_walk_the_bars_when_asked() {
         btc,
         "--intrabar",
         "1h",
-        "--z",
-        "3.09",
-        "--horizon",
-        "1d",
-        "--lt-min",
-        "75%",
+        "--train-until",
+        "2019-12-31",
+        "--latency",
+        "5min",
+        "--book-share",
+        "1%",
+        "--whale",
+        "off,on",
         "--report",
         report.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(json["price_path"], "each bar walked every 1h");
+    let cases: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| case["case"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cases,
+        ["latency 5 min, book 1 %", "latency 5 min, book 1 %, whale"]
+    );
+    for case in json.as_array().unwrap() {
+        // 5 minutes and the oracle's 15 s.
+        assert_eq!(case["horizon_secs"], 315, "{case}");
+        assert_eq!(
+            case["frontier"].as_array().unwrap().len(),
+            56,
+            "40 % to 95 %"
+        );
+    }
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(
-        html.contains("on each bar walked every 1h."),
+        html.contains("each bar walked every 1h"),
         "the report says so"
     );
+    assert!(html.contains("Frontiers"), "a chart per case");
+    assert_html_columns(&html, "Cases", 14);
+    assert_html_columns(&html, "Targets", 6);
 
     let output = riskctl(&[
         "backtest",

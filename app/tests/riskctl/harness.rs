@@ -154,3 +154,38 @@ pub fn backtest_setup(book: riskctl::backtest::BookConfig) -> riskctl::backtest:
     riskctl::backtest::Setup::from_deployment(&deployment, "SOL", "USDC", book, 30 * 86_400)
         .unwrap()
 }
+
+/// The table that follows `heading` (an `<h2>`) in a report: its header
+/// cells and each row's cells, as text, as a browser would lay them out.
+pub fn html_table_after(html: &str, heading: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let start = html
+        .find(&format!("<h2>{heading}</h2>"))
+        .unwrap_or_else(|| panic!("no heading {heading:?}"));
+    let rest = &html[start..];
+    let table = &rest[rest.find("<table>").expect("a table after the heading")..];
+    let table = &table[..table.find("</table>").expect("the table's end")];
+    let cells = |row: &str, tag: &str| -> Vec<String> {
+        row.split(&format!("<{tag}"))
+            .skip(1)
+            .map(|cell| {
+                let text = &cell[cell.find('>').unwrap() + 1..];
+                text[..text.find(&format!("</{tag}>")).unwrap()].to_string()
+            })
+            .collect()
+    };
+    let rows: Vec<&str> = table.split("<tr>").skip(1).collect();
+    let header = cells(rows.first().expect("a header row"), "th");
+    let body = rows[1..].iter().map(|row| cells(row, "td")).collect();
+    (header, body)
+}
+
+/// Asserts that the table after `heading` has `columns` columns in its
+/// header and in every row, and at least one row.
+pub fn assert_html_columns(html: &str, heading: &str, columns: usize) {
+    let (header, rows) = html_table_after(html, heading);
+    assert_eq!(header.len(), columns, "{heading}: header {header:?}");
+    assert!(!rows.is_empty(), "{heading}: no rows");
+    for row in &rows {
+        assert_eq!(row.len(), columns, "{heading}: row {row:?}");
+    }
+}
