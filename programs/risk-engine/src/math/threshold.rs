@@ -15,19 +15,27 @@ const SECONDS_PER_HOUR: u64 = 3_600;
 /// Bonart, 2015): `1 % × sqrt(size / depth)`, in bps, rounded up (a larger
 /// impact is the conservative side) and capped at `max_impact_bps`. No
 /// depth means the cap. Exact in integers: the least `s` with
-/// `s² × depth >= 10,000 × size`.
+/// `s² × depth >= 10,000 × size`, from the integer square root of the
+/// quotient, which is below `cap²` (so under 2^32) once the cap is ruled
+/// out, and a 64-bit division where the product fits one: a 128-bit
+/// square root and division cost far more, on chain and in replays alike.
 pub fn impact_bps(size_quote: u64, depth_1pct_quote: u64, max_impact_bps: u16) -> u16 {
     if depth_1pct_quote == 0 {
         return max_impact_bps;
     }
     let scaled = u128::from(size_quote) * 10_000;
     let depth = u128::from(depth_1pct_quote);
-    let cap = u128::from(max_impact_bps);
-    if scaled / depth >= cap * cap {
+    let quotient = match u64::try_from(scaled) {
+        Ok(scaled) => u128::from(scaled / depth_1pct_quote),
+        Err(_) => scaled / depth,
+    };
+    let cap = u32::from(max_impact_bps);
+    if quotient >= u128::from(cap * cap) {
         return max_impact_bps;
     }
-    let mut impact = (scaled / depth).isqrt();
-    while impact * impact * depth < scaled {
+    // Below cap² <= 65,535², so it fits a u32; its root rounds down.
+    let mut impact = (quotient as u32).isqrt();
+    while u128::from(impact) * u128::from(impact) * depth < scaled {
         impact += 1;
     }
     impact.min(cap) as u16
@@ -269,6 +277,24 @@ mod tests {
             prop_assert!(f64::from(got) >= exact.min(5_000.0) - 1e-6);
             if got < 5_000 {
                 prop_assert!(f64::from(got) < exact + 1.0 + 1e-6, "{got} vs {exact}");
+            }
+        }
+
+        #[test]
+        fn impact_is_exactly_the_least_integer_reaching_the_law_or_the_cap(
+            size in 0u64..=u64::MAX,
+            depth in 1u64..=u64::MAX,
+            cap in 0u16..=u16::MAX,
+        ) {
+            let got = impact_bps(size, depth, cap);
+            let (scaled, depth) = (u128::from(size) * 10_000, u128::from(depth));
+            let reaches = |impact: u16| u128::from(impact).pow(2) * depth >= scaled;
+            prop_assert!(got <= cap);
+            if got < cap {
+                prop_assert!(reaches(got));
+            }
+            if got > 0 {
+                prop_assert!(!reaches(got - 1));
             }
         }
     }
