@@ -121,27 +121,14 @@ pub fn collateral_spec(setup: &Setup, threshold: Threshold) -> Result<ReserveSpe
     Ok(spec)
 }
 
-/// The collateral as a replay of `path` lists it. A replay counts every tick
-/// as a keeper's refresh on time: a gap in the data (a day between daily
+/// The collateral as a replay lists it. A replay counts every tick as a
+/// keeper's refresh on time: a gap in the data (a day between daily
 /// closes) is not an outage, so the calibration must not go stale between
-/// ticks. `calibration_max_age` is raised to the history's largest gap, at
-/// most the program's limit, which the program's own `validate()` accepts.
-/// The gap that counts is between prices the calibration takes (on its
-/// sample grid): a path walked inside its bars has ticks between them that
-/// only move the price.
-/// `sample_gap` is `largest_sample_gap` of `spec` on `path`.
-pub(crate) fn without_outages(
-    mut spec: ReserveSpec,
-    path: &[Tick],
-    sample_gap: i64,
-) -> ReserveSpec {
-    let largest_gap = path
-        .windows(2)
-        .map(|pair| pair[1].time - pair[0].time)
-        .max()
-        .unwrap_or(0)
-        .max(sample_gap);
-    let gap_secs = u32::try_from(largest_gap)
+/// ticks. `calibration_max_age` is raised to `largest_gap_secs`, the
+/// history's largest gap (`PathFacts`), at most the program's limit, which
+/// the program's own `validate()` accepts.
+pub(crate) fn without_outages(mut spec: ReserveSpec, largest_gap_secs: i64) -> ReserveSpec {
+    let gap_secs = u32::try_from(largest_gap_secs)
         .unwrap_or(u32::MAX)
         .min(risk_engine::constants::MAX_STALENESS_SECS);
     let calibration = &mut spec.calibration;
@@ -149,9 +136,45 @@ pub(crate) fn without_outages(
     spec
 }
 
+/// What a run reads off its whole path before its first tick: one pass
+/// each, which a sweep takes once per history (`PricePath::facts`) rather
+/// than once per candidate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathFacts {
+    /// The longest time between two prices the calibration samples
+    /// (`largest_sample_gap`), seconds.
+    pub sample_gap_secs: i64,
+    /// The longest time between two ticks, seconds.
+    pub largest_gap_secs: i64,
+    /// The highest price of the run's own ticks, USD.
+    pub highest_price_usd: f64,
+}
+
+impl PathFacts {
+    /// For a reserve listed as `spec`: gaps over `gaps_of` (a warm-up and
+    /// the path, or the path alone), the highest price over `path`.
+    pub fn of(spec: &ReserveSpec, gaps_of: &[Tick], path: &[Tick]) -> Self {
+        Self {
+            sample_gap_secs: largest_sample_gap(spec, gaps_of),
+            largest_gap_secs: largest_gap_secs(gaps_of),
+            highest_price_usd: path.iter().map(|tick| tick.price).fold(0.0, f64::max),
+        }
+    }
+}
+
+/// The longest time between two ticks of `path`, seconds.
+pub(crate) fn largest_gap_secs(path: &[Tick]) -> i64 {
+    path.windows(2)
+        .map(|pair| pair[1].time - pair[0].time)
+        .max()
+        .unwrap_or(0)
+}
+
 /// The longest time between two prices the program would count as samples
 /// (`calibration::skip_reason` passes them: the first price in the window
-/// at the start of a slot not sampled yet).
+/// at the start of a slot not sampled yet). The gap that counts is between
+/// prices the calibration takes (on its sample grid): a path walked inside
+/// its bars has ticks between them that only move the price.
 pub(crate) fn largest_sample_gap(spec: &ReserveSpec, path: &[Tick]) -> i64 {
     let Some(first) = path.first() else { return 0 };
     let mut reserve = replay::listed_reserve(spec, first.time);
@@ -239,8 +262,14 @@ fn run_inner(
         &whole[..]
     };
     let spec = collateral_spec(setup, threshold)?;
-    let sample_gap = largest_sample_gap(&spec, gaps_of);
-    let spec = without_outages(spec, gaps_of, sample_gap);
+    // What the path alone decides, read off the shared prices when a sweep
+    // has them (the same values: candidates share the sampling settings).
+    let facts = match shared {
+        Some(shared) if warm_up.is_empty() => shared.prices.facts,
+        _ => PathFacts::of(&spec, gaps_of, path),
+    };
+    let sample_gap = facts.sample_gap_secs;
+    let spec = without_outages(spec, facts.largest_gap_secs.max(sample_gap));
     let start = gaps_of[0].time;
     let mut collateral: Reserve = replay::listed_reserve(&spec, start);
     for tick in warm_up {
@@ -261,7 +290,7 @@ fn run_inner(
     let by_events = traced.is_some() && debt_path.is_none();
     let mut book = book::Book::new(setup.book.clone(), setup.rules);
     // Size penalties are bounded at the highest price of the path.
-    book.set_price_ceiling(path.iter().map(|tick| tick.price).fold(0.0, f64::max));
+    book.set_price_ceiling(facts.highest_price_usd);
     let mut steps = StepRecord::new(keep_steps, path.len(), setup.record_every_secs);
     let (lt_min_bps, lt_max_bps) = (spec.bounds.lt_min_bps, spec.bounds.lt_max_bps);
     let mut accumulator = if by_events {

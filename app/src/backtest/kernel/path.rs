@@ -17,6 +17,8 @@
 //! widest bounds, and each candidate copies the reference's changes over
 //! such stretches (`ReferencePath`).
 
+use std::sync::Arc;
+
 use risk_engine::calibration::threshold_limits;
 use risk_engine::math::threshold::{max_ltv_bps, move_toward_target, ThresholdLimits};
 use risk_engine::oracle::pyth::OraclePrice;
@@ -26,11 +28,10 @@ use super::super::book::Screen;
 use super::super::metrics::PathWeights;
 use super::super::range_index::BLOCK;
 use super::bits::Bits;
-use super::prices::Counted;
 use super::SharedPaths;
 
-/// After a failed try at a quiet stretch, ticks before the next.
-const QUIET_RETRY_TICKS: usize = 16;
+/// After a failed try at a quiet stretch, samples before the next.
+const QUIET_RETRY_SAMPLES: usize = 16;
 /// Changes staged in the tight loop before they join the list.
 const STAGE: usize = 256;
 
@@ -106,25 +107,7 @@ pub struct ThresholdPath {
     block_minima: Vec<u16>,
     ltv_buffer_bps: u16,
     pub weights: PathWeights,
-    uncalibrated_events: Vec<usize>,
-}
-
-fn uncalibrated_events(prices: &super::prices::PricePath, max_age_secs: i64) -> Vec<usize> {
-    let mut events = Vec::new();
-    let mut stale_from: Option<i64> = None;
-    for (index, how) in prices.counted.iter().enumerate() {
-        let time = prices.times[index];
-        match how {
-            Counted::Calibrated => stale_from = Some(time + max_age_secs),
-            Counted::Seeded => events.push(index),
-            Counted::Skipped => {
-                if stale_from.is_none_or(|stale_from| time >= stale_from) {
-                    events.push(index);
-                }
-            }
-        }
-    }
-    events
+    uncalibrated_events: Arc<[usize]>,
 }
 
 impl ThresholdPath {
@@ -148,10 +131,9 @@ impl ThresholdPath {
             block_minima,
             ltv_buffer_bps: listed.bounds.ltv_buffer_bps,
             weights: PathWeights::new(limits.lt_min_bps, limits.lt_max_bps),
-            uncalibrated_events: uncalibrated_events(
-                shared.prices,
-                i64::from(listed.calibration.calibration_max_age_secs),
-            ),
+            uncalibrated_events: shared
+                .prices
+                .uncalibrated_events(i64::from(listed.calibration.calibration_max_age_secs)),
         };
         path.weigh(&shared.prices.times);
         path
@@ -375,10 +357,14 @@ impl ReferencePath {
             && self.limits.lt_max_bps >= limits.lt_max_bps
     }
 
-    fn anchor_at(&self, index: usize, times: &[i64]) -> i64 {
+    /// The rate-limit anchor after tick `index`: the time of the last tick
+    /// that calibrated and anchored (a quiet stretch records the ticks
+    /// between its samples too, which anchor nothing).
+    fn anchor_at(&self, index: usize, prices: &super::prices::PricePath) -> i64 {
         self.anchored
             .last_set_at_or_before(index)
-            .map_or(self.listed_anchor, |tick| times[tick])
+            .and_then(|tick| prices.last_calibrated(tick))
+            .map_or(self.listed_anchor, |tick| prices.times[tick])
     }
 }
 
@@ -430,43 +416,46 @@ impl<'a> Tracer<'a> {
     }
 
     /// Traces every tick, following `reference` where it can, recording
-    /// the reference's bits into `record` when it is one.
+    /// the reference's bits into `record` when it is one. Only calibrated
+    /// ticks move a threshold (`calibrated_ticks`): the walk goes from one
+    /// to the next, numbered by their rank among them (a sample).
     fn run(&mut self, reference: Option<&ReferencePath>, mut record: Option<&mut Record>) {
         let prices = self.shared.prices;
-        let mut index = 0;
+        let samples = prices.calibrated_ticks();
+        // The first sample at or after tick `tick`, searched from `from`.
+        let sample_from = |from: usize, tick: usize| {
+            from + samples[from..].partition_point(|&t| (t as usize) < tick)
+        };
+        let mut sample = 0;
         let mut next_quiet_try = 0;
-        while index < prices.len() {
-            if prices.counted[index] != Counted::Calibrated {
-                index += 1;
-                continue;
-            }
-            let end = prices.next_uncounted(index);
-            if self.at_target && index >= next_quiet_try {
-                match self.quiet_until(index, end) {
+        while sample < samples.len() {
+            let index = samples[sample] as usize;
+            if self.at_target && sample >= next_quiet_try {
+                match self.quiet_until(index, prices.len()) {
                     Some(quiet_end) => {
                         if let Some(record) = record.as_deref_mut() {
                             record.at_target.set_range(index, quiet_end);
                             record.anchored.set_range(index, quiet_end);
                         }
-                        self.anchor = prices.times[quiet_end - 1];
-                        index = quiet_end;
+                        sample = sample_from(sample, quiet_end);
+                        self.anchor = prices.times[samples[sample - 1] as usize];
                         continue;
                     }
-                    None => next_quiet_try = index + QUIET_RETRY_TICKS,
+                    None => next_quiet_try = sample + QUIET_RETRY_SAMPLES,
                 }
             }
             let (stopped, stop) = match (reference, record.as_deref_mut()) {
                 (Some(reference), _) => {
-                    self.step_each(index, end, next_quiet_try, Some(reference), None)
+                    self.step_each(sample, next_quiet_try, Some(reference), None)
                 }
-                (None, Some(record)) => {
-                    self.step_each(index, end, next_quiet_try, None, Some(record))
-                }
-                (None, None) => self.step_each(index, end, next_quiet_try, None, None),
+                (None, Some(record)) => self.step_each(sample, next_quiet_try, None, Some(record)),
+                (None, None) => self.step_each(sample, next_quiet_try, None, None),
             };
-            index = stopped;
+            sample = stopped;
             if let (Stop::Joined, Some(reference)) = (stop, reference) {
-                index = self.follow(reference, index);
+                let joined = samples[stopped - 1] as usize;
+                let until = self.follow(reference, joined + 1);
+                sample = sample_from(sample, until);
             }
         }
     }
@@ -489,45 +478,45 @@ impl<'a> Tracer<'a> {
             .extend_from_slice(reference.changes.between(from, until));
         let before = until - 1;
         self.threshold = reference.changes.at(before);
-        self.anchor = reference.anchor_at(before, &prices.times);
+        self.anchor = reference.anchor_at(before, prices);
         self.at_target = reference.at_target.get(before);
         until
     }
 
-    /// The tight loop: one `move_toward_target` per tick from `from` until
-    /// `end`, or, from `quiet_from` on, a threshold at its target (where a
-    /// quiet stretch may start), or one that joins the `reference`. Every
-    /// tick in `from..end` is calibrated. Returns the first tick not
-    /// traced, and why it stopped.
+    /// The tight loop: one `move_toward_target` per sample from sample
+    /// `from` on until the last, or, from sample `quiet_from` on, a
+    /// threshold at its target (where a quiet stretch may start), or one
+    /// that joins the `reference`. Returns the first sample not traced,
+    /// and why it stopped.
     #[inline(always)]
     fn step_each(
         &mut self,
         from: usize,
-        end: usize,
         quiet_from: usize,
         reference: Option<&ReferencePath>,
         mut record: Option<&mut Record>,
     ) -> (usize, Stop) {
         let limits = self.limits;
-        let times = &self.shared.prices.times[from..end];
-        let targets = &self.shared.targets.values()[from..end];
+        let times = &self.shared.prices.times;
+        let targets = self.shared.targets.values();
+        let samples = &self.shared.prices.calibrated_ticks()[from..];
         let (mut threshold, mut anchor) = (self.threshold, self.anchor);
         let quiet_at = quiet_from.saturating_sub(from);
         // Changes are staged without a branch (the slot is written every
-        // tick, kept only when the threshold moved) and moved to the list
-        // when the stage fills.
+        // sample, kept only when the threshold moved) and moved to the
+        // list when the stage fills.
         let stage = &mut self.stage;
         let mut staged = 0;
         let mut at_target = self.at_target;
-        let mut stopped = (end, Stop::Paused);
-        for offset in 0..times.len() {
+        let mut stopped = (from + samples.len(), Stop::Paused);
+        for (offset, &tick) in samples.iter().enumerate() {
             if at_target && offset >= quiet_at {
                 stopped = (from + offset, Stop::Paused);
                 break;
             }
-            let (index, target) = (from + offset, targets[offset]);
-            let moved = move_toward_target(threshold, anchor, target, times[offset], &limits);
-            stage[staged] = (index as u32, moved.threshold_bps);
+            let (index, target) = (tick as usize, targets[tick as usize]);
+            let moved = move_toward_target(threshold, anchor, target, times[index], &limits);
+            stage[staged] = (tick, moved.threshold_bps);
             let changed = moved.threshold_bps != threshold;
             staged += usize::from(changed);
             if staged == STAGE {
@@ -544,7 +533,7 @@ impl<'a> Tracer<'a> {
             if let Some(reference) = reference {
                 let inside = (limits.lt_min_bps..=limits.lt_max_bps).contains(&target);
                 if at_target && inside && reference.at_target.get(index) {
-                    stopped = (index + 1, Stop::Joined);
+                    stopped = (from + offset + 1, Stop::Joined);
                     break;
                 }
             }
@@ -559,8 +548,9 @@ impl<'a> Tracer<'a> {
     /// With the threshold at its clamped target: the end of the ticks from
     /// `from` (before `end`) whose clamped target is the threshold still
     /// (the same target inside the bounds, or any beyond the bound it sits
-    /// at). Each such tick only moves the rate-limit anchor to its own
-    /// time. `None` when fewer than two.
+    /// at). Each such sample only moves the rate-limit anchor to its own
+    /// time; ticks between samples hold the last sample's target. `None`
+    /// when fewer than two ticks.
     fn quiet_until(&self, from: usize, end: usize) -> Option<usize> {
         let (lt_min, lt_max) = (self.limits.lt_min_bps, self.limits.lt_max_bps);
         let low = if self.threshold == lt_min {

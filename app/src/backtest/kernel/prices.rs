@@ -6,6 +6,9 @@
 //! Ticks are independent here, so the reading and the logarithms run in
 //! parallel.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use anyhow::{anyhow, Result};
 use fixed::types::I80F48;
 use rayon::prelude::*;
@@ -15,7 +18,7 @@ use risk_engine::oracle::pyth::OraclePrice;
 use risk_engine::state::Reserve;
 
 use super::super::range_index::RangeIndex;
-use super::super::replay;
+use super::super::{replay, PathFacts};
 use crate::config::resolve::program_reason;
 use crate::config::ReserveSpec;
 use crate::history::Tick;
@@ -40,8 +43,9 @@ pub struct PricePath {
     /// The log return and gap of each calibrated tick (zero elsewhere).
     pub returns: Vec<I80F48>,
     pub gaps_secs: Vec<u64>,
-    /// Ticks that are not `Calibrated`, ascending.
-    uncounted: Vec<usize>,
+    /// The ticks that calibrate, ascending: the only ones that move a
+    /// threshold (a sample grid leaves most ticks of a minute path out).
+    calibrated: Vec<u32>,
     /// For each tick, the last tick up to it that stored a price and the
     /// last that calibrated (`NONE` before the first): a path walked inside
     /// its bars has many ticks between those, and a run asks at each.
@@ -50,6 +54,10 @@ pub struct PricePath {
     /// The variance estimates of the reserve as listed, before any tick.
     pub listed_fast: I80F48,
     pub listed_slow: I80F48,
+    /// The gaps and the highest price a run reads off its path.
+    pub facts: PathFacts,
+    /// `uncalibrated_events` by calibration age, as candidates ask.
+    uncalibrated: Mutex<HashMap<i64, Arc<[usize]>>>,
 }
 
 /// No such tick yet.
@@ -113,8 +121,9 @@ impl PricePath {
                 _ => 0,
             })
             .collect();
-        let uncounted = (0..counted.len())
-            .filter(|&i| counted[i] != Counted::Calibrated)
+        let calibrated = (0..counted.len())
+            .filter(|&i| counted[i] == Counted::Calibrated)
+            .map(|i| u32::try_from(i).expect("a path of fewer than 2^32 ticks"))
             .collect();
         let last_where = |wanted: &dyn Fn(Counted) -> bool| -> Vec<u32> {
             let mut last = NONE;
@@ -138,11 +147,13 @@ impl PricePath {
             counted,
             returns,
             gaps_secs,
-            uncounted,
+            calibrated,
             last_stored,
             last_calibrated,
             listed_fast: listed.calibrated.fast_variance_per_year.into(),
             listed_slow: listed.calibrated.slow_variance_per_year.into(),
+            facts: PathFacts::of(spec, path, path),
+            uncalibrated: Mutex::default(),
         })
     }
 
@@ -164,10 +175,41 @@ impl PricePath {
         some_index(self.last_calibrated[index])
     }
 
-    /// The first tick at or after `from` that is not calibrated, or the
-    /// path's end.
-    pub fn next_uncounted(&self, from: usize) -> usize {
-        let at = self.uncounted.partition_point(|&i| i < from);
-        self.uncounted.get(at).copied().unwrap_or(self.len())
+    /// The ticks where a reserve whose calibration ages `max_age_secs`
+    /// does not recalibrate yet may change what the book sees: the first
+    /// price, and ticks taken no sample once the calibration went stale.
+    /// Every candidate of a sweep with that age shares one list.
+    pub fn uncalibrated_events(&self, max_age_secs: i64) -> Arc<[usize]> {
+        let mut lists = self
+            .uncalibrated
+            .lock()
+            .expect("no thread panics holding it");
+        lists
+            .entry(max_age_secs)
+            .or_insert_with(|| self.find_uncalibrated_events(max_age_secs).into())
+            .clone()
+    }
+
+    fn find_uncalibrated_events(&self, max_age_secs: i64) -> Vec<usize> {
+        let mut events = Vec::new();
+        let mut stale_from: Option<i64> = None;
+        for (index, how) in self.counted.iter().enumerate() {
+            let time = self.times[index];
+            match how {
+                Counted::Calibrated => stale_from = Some(time + max_age_secs),
+                Counted::Seeded => events.push(index),
+                Counted::Skipped => {
+                    if stale_from.is_none_or(|stale_from| time >= stale_from) {
+                        events.push(index);
+                    }
+                }
+            }
+        }
+        events
+    }
+
+    /// The ticks that calibrate, ascending.
+    pub fn calibrated_ticks(&self) -> &[u32] {
+        &self.calibrated
     }
 }

@@ -16,8 +16,8 @@ use risk_engine::state::Reserve;
 use super::super::book::{Book, MarketNow};
 use super::super::metrics::Accumulator;
 use super::super::{
-    collateral_spec, largest_sample_gap, replay, without_outages, Run, Setup, Step, StepRecord,
-    Threshold,
+    collateral_spec, largest_gap_secs, largest_sample_gap, replay, without_outages, Run, Setup,
+    Step, StepRecord, Threshold,
 };
 use super::{halt, Halt, MarketConfig, MarketPath, Pressure};
 
@@ -87,7 +87,7 @@ impl<'a> Replay<'a> {
         if let Some(warm) = warm_up {
             sample_gap = sample_gap.max(largest_sample_gap(&spec, &warm.ticks));
         }
-        spec = without_outages(spec, &path.ticks, sample_gap);
+        spec = without_outages(spec, largest_gap_secs(&path.ticks).max(sample_gap));
         let longest_bar = path
             .bars
             .iter()
