@@ -127,6 +127,11 @@ pub enum Command {
     /// Sweep calibration parameters over price histories and recommend the
     /// set with no bad debt and the most capital for borrowers.
     Calibrate(Box<CalibrateArgs>),
+    /// Time the README's sweep benchmark (1,000 candidates over 5 years of
+    /// synthetic minute prices) beside a fixed reference workload, in one
+    /// process, and report their ratio: a slowdown of riskctl's own, whatever
+    /// the machine's speed. Run from the repository root.
+    Bench(BenchArgs),
     /// Price history.
     #[command(subcommand)]
     Prices(PricesCommand),
@@ -456,4 +461,22 @@ impl GovCommand {
             GovCommand::Unpause { flags } => format!("unpause {}", joined(flags)),
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Runs of each workload; the fastest of each counts.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Where the price file and the reports go.
+    #[arg(long, default_value = "target/riskctl/bench")]
+    pub dir: PathBuf,
+    /// Fail when the ratio is more than 25 % above this file's value for
+    /// the build's profile.
+    #[arg(long)]
+    pub check: Option<PathBuf>,
+    /// Write the ratio into this file for the build's profile (on purpose,
+    /// with the reason in the commit).
+    #[arg(long)]
+    pub save: Option<PathBuf>,
 }

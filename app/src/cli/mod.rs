@@ -9,6 +9,7 @@ use solana_sdk::signature::Signer;
 pub mod args;
 pub mod backend;
 pub mod backtest_cmd;
+pub mod bench_cmd;
 pub mod calibrate_cmd;
 pub mod market_args;
 pub mod price_path;
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(command) => run_show(backend::open(global, true)?, command, global.json),
         Command::Backtest(args) => backtest_cmd::run(global, args),
         Command::Calibrate(args) => calibrate_cmd::run(global, args),
+        Command::Bench(args) => bench_cmd::run(args),
         Command::Prices(PricesCommand::Fetch {
             product,
             interval,
