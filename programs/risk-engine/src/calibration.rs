@@ -378,6 +378,11 @@ pub fn size_penalty_bps(reserve: &Reserve, collateral_value: I80F48, now: i64) -
         .max(I80F48::ZERO)
         .checked_to_num()
         .unwrap_or(u64::MAX);
+    // Impact grows with size, so a position no larger than the reference
+    // liquidation has no excess over it: no penalty, and no square roots.
+    if size <= params.reference_liquidation_quote {
+        return 0;
+    }
     threshold::size_penalty_bps(
         threshold::impact_bps(size, depth, params.max_slippage_bps),
         threshold::impact_bps(
