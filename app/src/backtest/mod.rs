@@ -369,12 +369,20 @@ fn run_inner(
     let (mut steps, tick_of_step) = (steps.steps, steps.ticks);
     if let (Some((shared, _)), true) = (&traced, keep_steps) {
         use rayon::prelude::*;
+        // The estimates change only where a price is sampled, so most
+        // steps repeat the last one's: its square root is taken again only
+        // when it changed.
+        const CHUNK: usize = 1 << 14;
         steps
-            .par_iter_mut()
-            .zip(tick_of_step.par_iter())
-            .for_each(|(step, &index)| {
-                step.sigma_fast_bps_per_year = annualised_sigma_bps(shared.fast[index]);
-                step.sigma_slow_bps_per_year = annualised_sigma_bps(shared.slow[index]);
+            .par_chunks_mut(CHUNK)
+            .zip(tick_of_step.par_chunks(CHUNK))
+            .for_each(|(steps, ticks)| {
+                let mut fast = SigmaOf::default();
+                let mut slow = SigmaOf::default();
+                for (step, &index) in steps.iter_mut().zip(ticks) {
+                    step.sigma_fast_bps_per_year = fast.of(shared.fast[index]);
+                    step.sigma_slow_bps_per_year = slow.of(shared.slow[index]);
+                }
             });
     }
     let metrics = match (&traced, by_events) {
@@ -386,6 +394,25 @@ fn run_inner(
         metrics,
         steps,
     })
+}
+
+/// `annualised_sigma_bps` of a run of variances, remembering the last.
+#[derive(Default)]
+struct SigmaOf {
+    last: Option<(fixed::types::I80F48, u64)>,
+}
+
+impl SigmaOf {
+    fn of(&mut self, variance: fixed::types::I80F48) -> u64 {
+        match self.last {
+            Some((last, sigma)) if last == variance => sigma,
+            _ => {
+                let sigma = annualised_sigma_bps(variance);
+                self.last = Some((variance, sigma));
+                sigma
+            }
+        }
+    }
 }
 
 /// The steps a run keeps, each with the index of its tick.

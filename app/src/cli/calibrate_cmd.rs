@@ -197,19 +197,34 @@ pub fn run(global: &GlobalArgs, args: &CalibrateArgs) -> Result<()> {
         min_window_secs: u32::try_from(bar_interval_secs).unwrap_or(u32::MAX),
     };
     let gridded = grid(args, &setup.collateral)?.candidates(&setup.collateral);
-    let (candidates, measured_tails) = tails::apply(
-        &gridded,
-        &setup.collateral,
-        &calibrate::read_prices(&training, &setup)?,
-        rules,
-    )?;
+    // The sweep's time counts reading the prices (and measuring tails).
+    let started = Instant::now();
+    // Without a split, training is the whole of each history, and its
+    // prices, read once, serve the tails and the sweep; with one, the
+    // training parts' are dropped before the sweep's are read.
+    let (candidates, measured_tails, prices) = match &splits {
+        Some(_) => {
+            let training_prices = calibrate::read_prices(&training, &setup)?;
+            let (candidates, tails) =
+                tails::apply(&gridded, &setup.collateral, &training_prices, rules)?;
+            drop(training_prices);
+            (
+                candidates,
+                tails,
+                calibrate::read_prices(&histories, &setup)?,
+            )
+        }
+        None => {
+            let prices = calibrate::read_prices(&histories, &setup)?;
+            let (candidates, tails) = tails::apply(&gridded, &setup.collateral, &prices, rules)?;
+            (candidates, tails, prices)
+        }
+    };
     if candidates.is_empty() {
         bail!("no valid parameter set in the grid: check that lt_min <= lt_max, LT × (1 + bonus) <= 100 % and the buffer fits");
     }
-    let started = Instant::now();
     let runs = candidates.len() * histories.len();
     let progress = Progress::new("sweeping", "candidate runs", runs, !global.json);
-    let prices = calibrate::read_prices(&histories, &setup)?;
     let mut scored = calibrate::sweep_on(&histories, &prices, &setup, &candidates, &|| {
         progress.inc(String::new)
     })?;

@@ -36,7 +36,7 @@ const QUIET_RETRY_SAMPLES: usize = 16;
 const STAGE: usize = 256;
 
 /// The buffers of a path: its changes and its block minima.
-type Buffers = (Vec<(u32, u16)>, Vec<u16>);
+type Buffers = (Vec<Change>, Vec<u16>);
 
 thread_local! {
     /// Buffers of paths this thread dropped: a sweep traces thousands of
@@ -45,12 +45,22 @@ thread_local! {
     static SPARE: std::cell::RefCell<Option<Buffers>> = const { std::cell::RefCell::new(None) };
 }
 
+/// A change of a threshold: `bps` from tick `tick` on. Its time is kept
+/// with it, so that weighing a path reads its changes in order rather
+/// than the path's times at scattered ticks.
+#[derive(Debug, Clone, Copy, Default)]
+struct Change {
+    tick: u32,
+    bps: u16,
+    time: i64,
+}
+
 /// A threshold after every tick, stored as the ticks where it changed.
 /// Run `r` is the stretch of one value: 0 before the first change, `r`
 /// from change `r - 1` on.
 struct Changes {
-    /// (tick, threshold from that tick on), ascending.
-    list: Vec<(u32, u16)>,
+    /// Ascending by tick.
+    list: Vec<Change>,
     /// The threshold before the first change: the listed one.
     listed_bps: u16,
 }
@@ -59,14 +69,14 @@ impl Changes {
     /// The run holding tick `index`.
     fn run_at(&self, index: usize) -> usize {
         self.list
-            .partition_point(|&(tick, _)| tick as usize <= index)
+            .partition_point(|change| change.tick as usize <= index)
     }
 
     fn run_bps(&self, run: usize) -> u16 {
         if run == 0 {
             self.listed_bps
         } else {
-            self.list[run - 1].1
+            self.list[run - 1].bps
         }
     }
 
@@ -76,7 +86,7 @@ impl Changes {
         while self
             .list
             .get(run)
-            .is_some_and(|&(tick, _)| tick as usize <= index)
+            .is_some_and(|change| change.tick as usize <= index)
         {
             run += 1;
         }
@@ -89,13 +99,13 @@ impl Changes {
     }
 
     /// The changes at ticks in `from..until`.
-    fn between(&self, from: usize, until: usize) -> &[(u32, u16)] {
+    fn between(&self, from: usize, until: usize) -> &[Change] {
         let first = self
             .list
-            .partition_point(|&(tick, _)| (tick as usize) < from);
+            .partition_point(|change| (change.tick as usize) < from);
         let last = self
             .list
-            .partition_point(|&(tick, _)| (tick as usize) < until);
+            .partition_point(|change| (change.tick as usize) < until);
         &self.list[first..last]
     }
 }
@@ -163,9 +173,8 @@ impl ThresholdPath {
         let listed_bps = self.changes.listed_bps;
         let mut last = listed_bps;
         let mut lowest = max_ltv_bps(last, buffer);
-        for &(tick, bps) in &self.changes.list {
+        for &Change { bps, time, .. } in &self.changes.list {
             let (now, before) = (values(bps), values(last));
-            let time = times[tick as usize];
             ltv -= (now.0 - before.0) * time;
             at_min -= (now.1 - before.1) * time;
             at_max -= (now.2 - before.2) * time;
@@ -190,7 +199,7 @@ impl ThresholdPath {
         for block in 0..len.div_ceil(BLOCK) {
             let block_end = (block + 1) * BLOCK;
             let mut minimum = current;
-            while let Some(&&(tick, bps)) = changes.peek() {
+            while let Some(&&Change { tick, bps, .. }) = changes.peek() {
                 if tick as usize >= block_end {
                     break;
                 }
@@ -382,8 +391,8 @@ struct Tracer<'a> {
     anchor: i64,
     /// Whether the last tick left the threshold at its clamped target.
     at_target: bool,
-    changes: Vec<(u32, u16)>,
-    stage: Box<[(u32, u16); STAGE]>,
+    changes: Vec<Change>,
+    stage: Box<[Change; STAGE]>,
 }
 
 /// Why the tight loop stopped.
@@ -402,7 +411,7 @@ impl<'a> Tracer<'a> {
         shared: &'a SharedPaths<'a>,
         limits: ThresholdLimits,
         listed: &Reserve,
-        changes: Vec<(u32, u16)>,
+        changes: Vec<Change>,
     ) -> Self {
         Self {
             shared,
@@ -411,7 +420,7 @@ impl<'a> Tracer<'a> {
             anchor: listed.calibrated.rate_limit_anchor_ts,
             at_target: false,
             changes,
-            stage: Box::new([(0, 0); STAGE]),
+            stage: Box::new([Change::default(); STAGE]),
         }
     }
 
@@ -515,8 +524,13 @@ impl<'a> Tracer<'a> {
                 break;
             }
             let (index, target) = (tick as usize, targets[tick as usize]);
-            let moved = move_toward_target(threshold, anchor, target, times[index], &limits);
-            stage[staged] = (tick, moved.threshold_bps);
+            let now = times[index];
+            let moved = move_toward_target(threshold, anchor, target, now, &limits);
+            stage[staged] = Change {
+                tick,
+                bps: moved.threshold_bps,
+                time: now,
+            };
             let changed = moved.threshold_bps != threshold;
             staged += usize::from(changed);
             if staged == STAGE {

@@ -79,31 +79,39 @@ impl PricePath {
             .par_iter()
             .map(|tick| replay::oracle_price(&listed, tick.price, tick.time))
             .collect::<Result<_>>()?;
-        // Each price's logarithm once, in parallel; a return is the
+        let mut series = listed;
+        let taken: Vec<PriceTaken> = prices
+            .iter()
+            .map(|price| take_price(&mut series, price))
+            .collect();
+        // The logarithm of each price a return reads, once and in parallel:
+        // those the reserve stores (a skipped one it never takes, as
+        // `apply_price` never takes its logarithm). A return is the
         // difference from the last stored price's.
         let logs: Vec<I80F48> = prices
             .par_iter()
-            .map(|price| ln_price(price.price).map_err(|e| program(e.into())))
+            .zip(&taken)
+            .map(|(price, taken)| match taken {
+                PriceTaken::Skipped { .. } => Ok(I80F48::ZERO),
+                _ => ln_price(price.price).map_err(|e| program(e.into())),
+            })
             .collect::<Result<_>>()?;
-        let mut series = listed;
         let mut stored = 0;
-        let mut returns = Vec::with_capacity(prices.len());
-        let taken: Vec<PriceTaken> = prices
+        let returns: Vec<I80F48> = taken
             .iter()
             .enumerate()
-            .map(|(index, price)| {
-                let taken = take_price(&mut series, price);
-                returns.push(match taken {
+            .map(|(index, taken)| {
+                let counted = match taken {
                     PriceTaken::Counted { previous_price, .. } => {
-                        debug_assert_eq!(previous_price, prices[stored].price);
+                        debug_assert_eq!(*previous_price, prices[stored].price);
                         log_return_of_logs(logs[index], logs[stored])
                     }
                     _ => I80F48::ZERO,
-                });
+                };
                 if !matches!(taken, PriceTaken::Skipped { .. }) {
                     stored = index;
                 }
-                taken
+                counted
             })
             .collect();
         let counted: Vec<Counted> = taken
