@@ -280,6 +280,24 @@ mod tests {
             }
         }
 
+        /// What `calibration::size_penalty_bps` relies on to skip both
+        /// impacts for a position no larger than the reference.
+        #[test]
+        fn a_position_no_larger_than_the_reference_has_no_penalty(
+            size in 0u64..=u64::MAX,
+            larger_by in 0u64..=u64::MAX,
+            depth in 0u64..=u64::MAX,
+            cap in 0u16..=u16::MAX,
+            weight in 0u16..=10_000,
+            bonus in 0u16..=5_000,
+        ) {
+            let reference = size.saturating_add(larger_by);
+            let position = impact_bps(size, depth, cap);
+            let reference = impact_bps(reference, depth, cap);
+            prop_assert!(position <= reference);
+            prop_assert_eq!(size_penalty_bps(position, reference, weight, bonus), 0);
+        }
+
         #[test]
         fn impact_is_exactly_the_least_integer_reaching_the_law_or_the_cap(
             size in 0u64..=u64::MAX,
