@@ -17,7 +17,7 @@ use super::args::{BenchArgs, Cli};
 
 /// How much larger than the committed ratio still passes: timing noise on
 /// a shared machine, well under the slowdowns worth stopping for.
-pub const TOLERANCE: f64 = 0.25;
+const TOLERANCE: f64 = 0.25;
 
 /// The README's benchmark grid: 5 × 2 × 5 × 4 × 5 = 1,000 candidates.
 const GRID: [&str; 10] = [
@@ -164,7 +164,7 @@ fn timed(work: impl FnOnce() -> Result<()>) -> Result<f64> {
 /// numbers, in parallel chunks as the sweep runs its candidates, so that
 /// cores, caches and memory weigh on it as on the sweep. Returns a
 /// checksum, so that none of it can be left out.
-pub fn reference_workload() -> u64 {
+fn reference_workload() -> u64 {
     const CHUNKS: u64 = 64;
     const LEN: usize = 1 << 21;
     (0..CHUNKS)
