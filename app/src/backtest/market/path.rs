@@ -1,8 +1,12 @@
 //! A walked history with each bar's liquidity: what a market replay reads.
 
+use std::sync::{Arc, Mutex};
+
 use anyhow::{bail, Result};
 
 use super::liquidity::BarLiquidity;
+use crate::backtest::{largest_gap_secs, largest_sample_gap};
+use crate::config::ReserveSpec;
 use crate::history::Tick;
 
 /// Ticks per block of the walked prices' minima, for passing quiet
@@ -21,6 +25,12 @@ pub struct MarketPath {
     /// Each bar's highest walked price.
     pub bar_high: Vec<f64>,
     block_minima: Vec<f64>,
+    /// The longest time between two ticks, and the longest bar, seconds.
+    pub largest_gap_secs: i64,
+    pub longest_bar_secs: i64,
+    /// `largest_sample_gap` by sample interval, as the runs on this path
+    /// (some 70 a case) ask for it.
+    sample_gaps: Arc<Mutex<Vec<(u32, i64)>>>,
 }
 
 impl MarketPath {
@@ -50,12 +60,40 @@ impl MarketPath {
             .collect();
         Ok(Self {
             times: ticks.iter().map(|t| t.time).collect(),
+            largest_gap_secs: largest_gap_secs(&ticks),
+            longest_bar_secs: bars
+                .iter()
+                .map(|bar| bar.end - bar.start)
+                .max()
+                .unwrap_or(0),
             ticks,
             bars,
             first_tick,
             bar_high,
             block_minima,
+            sample_gaps: Arc::default(),
         })
+    }
+
+    /// The lowest walked price.
+    pub fn lowest_price(&self) -> f64 {
+        self.min_price(0, self.ticks.len())
+    }
+
+    /// `largest_sample_gap` of a reserve listed as `spec` on these ticks,
+    /// found once per sample interval (the only setting it reads).
+    pub fn sample_gap_secs(&self, spec: &ReserveSpec) -> i64 {
+        let interval = spec.calibration.sample_interval_secs;
+        let mut gaps = self
+            .sample_gaps
+            .lock()
+            .expect("no thread panics holding it");
+        if let Some(&(_, gap)) = gaps.iter().find(|(known, _)| *known == interval) {
+            return gap;
+        }
+        let gap = largest_sample_gap(spec, &self.ticks);
+        gaps.push((interval, gap));
+        gap
     }
 
     /// The ticks of bar `b`.

@@ -16,8 +16,7 @@ use risk_engine::state::Reserve;
 use super::super::book::{Book, MarketNow};
 use super::super::metrics::Accumulator;
 use super::super::{
-    collateral_spec, largest_gap_secs, largest_sample_gap, replay, without_outages, Run, Setup,
-    Step, StepRecord, Threshold,
+    collateral_spec, replay, without_outages, Run, Setup, Step, StepRecord, Threshold,
 };
 use super::{halt, Halt, MarketConfig, MarketPath, Pressure};
 
@@ -73,28 +72,20 @@ impl<'a> Replay<'a> {
             bail!("the price path has fewer than 2 prices");
         }
         let mut spec = collateral_spec(setup, threshold)?;
-        let lowest = path
-            .ticks
-            .iter()
-            .chain(warm_up.iter().flat_map(|w| w.ticks.iter()))
-            .map(|t| t.price)
-            .fold(f64::INFINITY, f64::min);
+        let lowest = warm_up
+            .map_or(f64::INFINITY, MarketPath::lowest_price)
+            .min(path.lowest_price());
         spec.decimals =
             super::sizing::decimals_that_fit(&market.sizing, &path.bars, lowest, spec.decimals);
         // A gap in the data is no outage (see `without_outages`), nor a
         // depth report that would have come every bar.
-        let mut sample_gap = largest_sample_gap(&spec, &path.ticks);
-        if let Some(warm) = warm_up {
-            sample_gap = sample_gap.max(largest_sample_gap(&spec, &warm.ticks));
-        }
-        spec = without_outages(spec, largest_gap_secs(&path.ticks).max(sample_gap));
-        let longest_bar = path
-            .bars
-            .iter()
-            .chain(warm_up.iter().flat_map(|w| w.bars.iter()))
-            .map(|bar| bar.end - bar.start)
-            .max()
-            .unwrap_or(0);
+        let sample_gap = warm_up
+            .map_or(0, |warm| warm.sample_gap_secs(&spec))
+            .max(path.sample_gap_secs(&spec));
+        spec = without_outages(spec, path.largest_gap_secs.max(sample_gap));
+        let longest_bar = warm_up
+            .map_or(0, |warm| warm.longest_bar_secs)
+            .max(path.longest_bar_secs);
         let depth_age = &mut spec.calibration.depth_max_age_secs;
         *depth_age = (*depth_age).max(u32::try_from(longest_bar).unwrap_or(u32::MAX));
         let start = warm_up.map_or(path.ticks[0].time, |warm| warm.ticks[0].time);
