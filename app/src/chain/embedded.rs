@@ -15,7 +15,7 @@ use crate::client::events::EmittedEvents;
 /// Anchor's `entry` ties every argument to one lifetime; the native
 /// processor hands them over with distinct ones. The accounts live for the
 /// whole call, so shortening them to one lifetime is sound.
-fn entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+pub fn entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
     risk_engine::entry(program_id, accounts, data)
 }

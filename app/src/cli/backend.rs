@@ -43,32 +43,16 @@ fn load_keypair(path: &Path) -> Result<Keypair> {
 /// Connects to --url, or starts the embedded bank; `seed` deploys --config
 /// on a fresh embedded bank so there is a market to act on.
 pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
-    let keypair = match (&global.keypair, &global.url) {
-        (Some(path), _) => Some(load_keypair(path)?),
-        (None, Some(_)) => Some(load_keypair(&default_keypair_path()).context("pass --keypair")?),
-        (None, None) => None,
-    };
-    let mut chain: Box<dyn Chain> = match &global.url {
-        Some(url) => {
-            let options = RpcOptions {
-                commitment: match global.commitment {
-                    Commitment::Processed => CommitmentConfig::processed(),
-                    Commitment::Confirmed => CommitmentConfig::confirmed(),
-                    Commitment::Finalized => CommitmentConfig::finalized(),
-                },
-                priority_fee_micro_lamports: global.priority_fee,
-                compute_unit_limit: global.compute_unit_limit,
-                attempts: global.rpc_attempts.max(1),
-                first_backoff: Duration::from_millis(500),
-                timeout: Duration::from_secs(30),
-            };
-            let keypair = keypair.expect("loaded above for --url");
-            Box::new(RpcChain::connect(url, keypair, options)?)
-        }
-        None => Box::new(match keypair {
-            Some(keypair) => EmbeddedChain::start_with(keypair),
-            None => EmbeddedChain::start(),
-        }),
+    open_on(global, seed, None)
+}
+
+/// As `open`, on `chain` when one is given: a caller that keeps one chain
+/// across commands (the end-to-end suite's embedded mirror of a validator)
+/// runs each command exactly as the binary does, on that chain.
+pub fn open_on(global: &GlobalArgs, seed: bool, chain: Option<Box<dyn Chain>>) -> Result<Session> {
+    let mut chain = match chain {
+        Some(chain) => chain,
+        None => connect(global)?,
     };
     let source = global.config_source();
     // A multisig's vault is the authority the deployment is resolved for.
@@ -106,6 +90,37 @@ pub fn open(global: &GlobalArgs, seed: bool) -> Result<Session> {
         deployment,
         market,
         prices,
+    })
+}
+
+/// The chain --url names (with --keypair), or a fresh embedded bank.
+fn connect(global: &GlobalArgs) -> Result<Box<dyn Chain>> {
+    let keypair = match (&global.keypair, &global.url) {
+        (Some(path), _) => Some(load_keypair(path)?),
+        (None, Some(_)) => Some(load_keypair(&default_keypair_path()).context("pass --keypair")?),
+        (None, None) => None,
+    };
+    Ok(match &global.url {
+        Some(url) => {
+            let options = RpcOptions {
+                commitment: match global.commitment {
+                    Commitment::Processed => CommitmentConfig::processed(),
+                    Commitment::Confirmed => CommitmentConfig::confirmed(),
+                    Commitment::Finalized => CommitmentConfig::finalized(),
+                },
+                priority_fee_micro_lamports: global.priority_fee,
+                compute_unit_limit: global.compute_unit_limit,
+                attempts: global.rpc_attempts.max(1),
+                first_backoff: Duration::from_millis(500),
+                timeout: Duration::from_secs(30),
+            };
+            let keypair = keypair.expect("loaded above for --url");
+            Box::new(RpcChain::connect(url, keypair, options)?)
+        }
+        None => Box::new(match keypair {
+            Some(keypair) => EmbeddedChain::start_with(keypair),
+            None => EmbeddedChain::start(),
+        }),
     })
 }
 

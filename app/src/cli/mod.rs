@@ -24,23 +24,39 @@ use args::{Cli, Command, GovCommand, PricesCommand, ShowCommand, SimulateArgs};
 use backend::Session;
 
 pub fn run(cli: Cli) -> Result<()> {
+    run_on(cli, None)
+}
+
+/// Runs `cli` as the binary does, on `chain` when one is given instead of
+/// the one the global options name (see `backend::open_on`).
+pub fn run_on(cli: Cli, chain: Option<Box<dyn crate::chain::Chain>>) -> Result<()> {
     let global = &cli.global;
     choose_program_id(&cli)?;
     match &cli.command {
         Command::Deploy { yes } => {
             let vault = global.multisig_vault()?;
-            run_deploy(backend::open(global, false)?, *yes, vault, global.json)
+            run_deploy(
+                backend::open_on(global, false, chain)?,
+                *yes,
+                vault,
+                global.json,
+            )
         }
         Command::Gov(command) => {
             let vault = global.multisig_vault()?;
-            run_gov(backend::open(global, true)?, command, vault, global.json)
+            run_gov(
+                backend::open_on(global, true, chain)?,
+                command,
+                vault,
+                global.json,
+            )
         }
         Command::Keeper {
             once,
             interval,
             depth_file,
         } => {
-            let mut session = backend::open(global, true)?;
+            let mut session = backend::open_on(global, true, chain)?;
             let options = KeeperOptions {
                 market: session.market,
                 price_accounts: session.prices.clone(),
@@ -64,7 +80,11 @@ pub fn run(cli: Cli) -> Result<()> {
             for (reserve, reason) in &report.failed {
                 println!("  {reserve}: not refreshed: {reason}");
             }
-            Ok(())
+            Ok(()) else {
+                        " (the others above)"
+                    }
+                ),
+            }
         }
         Command::Liquidator {
             once,
@@ -72,7 +92,7 @@ pub fn run(cli: Cli) -> Result<()> {
             tolerance,
             max,
         } => {
-            let mut session = backend::open(global, true)?;
+            let mut session = backend::open_on(global, true, chain)?;
             let options = LiquidatorOptions {
                 market: session.market,
                 price_accounts: session.prices.clone(),
@@ -105,7 +125,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 std::thread::sleep(pause);
             }
         }
-        Command::Show(command) => run_show(backend::open(global, true)?, command, global.json),
+        Command::Show(command) => {
+            run_show(backend::open_on(global, true, chain)?, command, global.json)
+        }
         Command::Backtest(args) => backtest_cmd::run(global, args),
         Command::Calibrate(args) => calibrate_cmd::run(global, args),
         Command::Bench(args) => bench_cmd::run(args),

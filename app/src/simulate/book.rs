@@ -46,10 +46,16 @@ pub fn fund(
 /// A new key with SOL for rent.
 pub fn new_participant(chain: &mut dyn Chain) -> Result<Keypair> {
     let key = Keypair::new();
-    let operator = chain.payer().pubkey();
-    let ix = solana_system_interface::instruction::transfer(&operator, &key.pubkey(), KEY_LAMPORTS);
-    chain.send(&[ix], &[])?;
+    give_rent_lamports(chain, &key.pubkey())?;
     Ok(key)
+}
+
+/// Sends `key` the SOL a participant needs for rent, from the operator.
+pub fn give_rent_lamports(chain: &mut dyn Chain, key: &Pubkey) -> Result<()> {
+    let operator = chain.payer().pubkey();
+    let ix = solana_system_interface::instruction::transfer(&operator, key, KEY_LAMPORTS);
+    chain.send(&[ix], &[])?;
+    Ok(())
 }
 
 /// A supplier puts `amount` base units of `asset` into the market.
@@ -60,6 +66,18 @@ pub fn supply(
     amount: u64,
 ) -> Result<()> {
     let lender = new_participant(chain)?;
+    supply_as(chain, &lender, market, asset, amount)
+}
+
+/// As `supply`, by `lender`, a key that already holds SOL for rent: a
+/// caller that runs one scenario on two chains names the same keys on both.
+pub fn supply_as(
+    chain: &mut dyn Chain,
+    lender: &Keypair,
+    market: Pubkey,
+    asset: &ReserveAccounts,
+    amount: u64,
+) -> Result<()> {
     let account = fund(chain, &lender.pubkey(), asset, amount)?;
     let ix = builders::supply(lender.pubkey(), market, asset, account, amount, 0);
     chain
@@ -106,6 +124,27 @@ pub fn open_borrower(
     debt_price: f64,
 ) -> Result<Pubkey> {
     let borrower = new_participant(chain)?;
+    open_borrower_as(
+        chain,
+        &borrower,
+        market,
+        (collateral, debt),
+        plan,
+        (collateral_price, debt_price),
+    )
+}
+
+/// As `open_borrower`, by `borrower`, a key that already holds SOL for
+/// rent; `assets` and `prices` are (collateral, debt).
+pub fn open_borrower_as(
+    chain: &mut dyn Chain,
+    borrower: &Keypair,
+    market: Pubkey,
+    assets: (&ReserveAccounts, &ReserveAccounts),
+    plan: BorrowerPlan,
+    prices: (f64, f64),
+) -> Result<Pubkey> {
+    let ((collateral, debt), (collateral_price, debt_price)) = (assets, prices);
     let owner = borrower.pubkey();
     let collateral_units =
         to_base_units(plan.collateral_usd / collateral_price, collateral.decimals);
@@ -132,7 +171,7 @@ pub fn open_borrower(
         builders::borrow(&priced, debt_account, debt_units),
     ];
     chain
-        .send(&instructions, &[&borrower])
+        .send(&instructions, &[borrower])
         .with_context(|| format!("opening a position at {:.1} % LTV", plan.ltv * 100.0))?;
     Ok(position)
 }
