@@ -80,7 +80,16 @@ pub fn run_on(cli: Cli, chain: Option<Box<dyn crate::chain::Chain>>) -> Result<(
             for (reserve, reason) in &report.failed {
                 println!("  {reserve}: not refreshed: {reason}");
             }
-            Ok(()) else {
+            // A single pass is what a scheduler runs: one that left a
+            // reserve unrefreshed must say so in its exit status too.
+            match report.failed.as_slice() {
+                [] => Ok(()),
+                [(reserve, reason), rest @ ..] => bail!(
+                    "{} reserve(s) not refreshed; {reserve}: {reason}{}",
+                    report.failed.len(),
+                    if rest.is_empty() {
+                        ""
+                    } else {
                         " (the others above)"
                     }
                 ),
