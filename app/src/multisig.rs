@@ -156,7 +156,7 @@ pub fn decode_instructions(printed: &[PrintedInstruction]) -> Result<Vec<Instruc
 
 /// A compiled message's instructions, with each account's signer and
 /// writable flags as the message gives them.
-fn instructions_of(message: &Message) -> Vec<Instruction> {
+pub fn instructions_of(message: &Message) -> Vec<Instruction> {
     message
         .instructions
         .iter()

@@ -2,7 +2,7 @@
 //! it, and run as a user runs it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
 /// The repository's root (the main workspace).
@@ -99,10 +99,18 @@ impl Run {
     }
 }
 
-impl From<(Vec<String>, Output)> for Run {
-    fn from((args, output): (Vec<String>, Output)) -> Self {
-        Self {
-            args,
+/// A run of the binary still going.
+pub struct Started {
+    args: Vec<String>,
+    child: Child,
+}
+
+impl Started {
+    /// Waits for the command and takes its output.
+    pub fn finish(self) -> Run {
+        let output = self.child.wait_with_output().expect("riskctl runs");
+        Run {
+            args: self.args,
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -110,18 +118,27 @@ impl From<(Vec<String>, Output)> for Run {
     }
 }
 
-/// Runs `riskctl args...` in `directory`, with no `RISKCTL_*` variable of
-/// the caller's environment.
-pub fn riskctl(directory: &Path, args: &[&str]) -> Run {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let output = Command::new(riskctl_path())
-        .args(&args)
+/// Starts `riskctl args...` in `directory`, with no `RISKCTL_*` variable
+/// of the caller's environment.
+pub fn spawn(directory: &Path, args: &[String]) -> Started {
+    let child = Command::new(riskctl_path())
+        .args(args)
         .current_dir(directory)
         .env_remove("RISKCTL_URL")
         .env_remove("RISKCTL_KEYPAIR")
         .env_remove("RISKCTL_PROGRAM_ID")
         .env_remove("RISKCTL_LOG")
-        .output()
-        .expect("riskctl runs");
-    Run::from((args, output))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("riskctl starts");
+    Started {
+        args: args.to_vec(),
+        child,
+    }
+}
+
+/// Runs `riskctl args...` in `directory` (see `spawn`).
+pub fn riskctl(directory: &Path, args: &[String]) -> Run {
+    spawn(directory, args).finish()
 }

@@ -120,20 +120,24 @@ pub fn compare(
         }
     }
     addresses.extend(others.iter().copied());
+    let addresses: Vec<Pubkey> = addresses.into_iter().collect();
     let mut differences = Vec::new();
-    for address in &addresses {
-        let rpc = validator
-            .get_account_with_commitment(
-                address,
+    // getMultipleAccounts takes at most 100 addresses a call.
+    for batch in addresses.chunks(100) {
+        let on_rpc = validator
+            .get_multiple_accounts_with_commitment(
+                batch,
                 solana_commitment_config::CommitmentConfig::confirmed(),
             )?
             .value;
-        let embedded = mirror.account(address)?;
-        differences.extend(account_differences(
-            address,
-            rpc.as_ref(),
-            embedded.as_ref(),
-        ));
+        for (address, rpc) in batch.iter().zip(on_rpc) {
+            let embedded = mirror.account(address)?;
+            differences.extend(account_differences(
+                address,
+                rpc.as_ref(),
+                embedded.as_ref(),
+            ));
+        }
     }
     Ok((differences, addresses.len()))
 }

@@ -17,7 +17,7 @@ use std::collections::{HashSet, VecDeque};
 use std::rc::Rc;
 
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use anchor_lang::solana_program::instruction::Instruction;
 use anyhow::{anyhow, bail, Result};
 use clap::Parser;
 use riskctl::chain::embedded_chain::EmbeddedChain;
@@ -50,7 +50,6 @@ pub fn shape_of(instructions: &[Instruction]) -> Shape {
 #[derive(Debug, Clone)]
 pub struct Landed {
     pub signature: Signature,
-    pub shape: Shape,
     /// Its instructions, compute-budget ones left out.
     pub instructions: Vec<Instruction>,
     /// The clock of its slot, unix seconds.
@@ -102,41 +101,16 @@ pub fn landed_since(
             .transaction
             .decode()
             .ok_or_else(|| anyhow!("transaction {signature} does not decode"))?;
-        let message = &decoded.message;
-        let keys = message.static_account_keys();
-        let header = message.header();
-        let signed = usize::from(header.num_required_signatures);
-        let writable = |i: usize| {
-            if i < signed {
-                i < signed - usize::from(header.num_readonly_signed_accounts)
-            } else {
-                i < keys.len() - usize::from(header.num_readonly_unsigned_accounts)
-            }
-        };
-        let instructions: Vec<Instruction> = message
-            .instructions()
-            .iter()
-            .map(|ix| Instruction {
-                program_id: keys[usize::from(ix.program_id_index)],
-                accounts: ix
-                    .accounts
-                    .iter()
-                    .map(|&i| {
-                        let i = usize::from(i);
-                        AccountMeta {
-                            pubkey: keys[i],
-                            is_signer: i < signed,
-                            is_writable: writable(i),
-                        }
-                    })
-                    .collect(),
-                data: ix.data.clone(),
-            })
+        // riskctl sends legacy transactions, as the multisig output reads them.
+        let legacy = decoded
+            .into_legacy_transaction()
+            .ok_or_else(|| anyhow!("transaction {signature} is not a legacy transaction"))?;
+        let instructions = riskctl::multisig::instructions_of(&legacy.message)
+            .into_iter()
             .filter(|ix| ix.program_id != solana_sdk_ids::compute_budget::id())
             .collect();
         landed.push(Landed {
             signature,
-            shape: shape_of(&instructions),
             instructions,
             time,
         });
@@ -281,7 +255,7 @@ impl Chain for Following {
             let mut landed = self.landed.borrow_mut();
             let at = landed
                 .iter()
-                .position(|l| l.shape == shape)
+                .position(|l| shape_of(&l.instructions) == shape)
                 .ok_or_else(|| {
                     ChainError::Other(format!(
                     "the embedded bank sent a transaction the validator did not land: {shape:?}"

@@ -14,7 +14,7 @@ use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use solana_program_runtime::invoke_context::BuiltinFunctionWithContext;
 use solana_program_test::processor;
-use solana_sdk::account::{Account, AccountSharedData};
+use solana_sdk::account::Account;
 
 use crate::validator::NativeProgram;
 
@@ -79,9 +79,4 @@ pub fn post_instruction(
         ],
         data: account.data.clone(),
     }
-}
-
-/// A genesis account from an `Account`.
-pub fn genesis(account: Account) -> AccountSharedData {
-    AccountSharedData::from(account)
 }

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
-use riskctl::accounts::{self, PriceAccounts};
+use riskctl::accounts::PriceAccounts;
 use riskctl::chain::rpc::{RpcChain, RpcOptions};
 use riskctl::chain::Chain;
 use riskctl::client::pyth::PythPrice;
 use riskctl::client::ReserveAccounts;
-use riskctl::config::{self, Deployment};
+use riskctl::config::{self, Deployment, ReserveSpec};
 use riskctl::simulate::book::{self, BorrowerPlan};
 use riskctl_e2e::binary::{self, repo_root, Run};
 use riskctl_e2e::compare;
@@ -58,14 +58,6 @@ fn write_keypair(path: &Path, key: &Keypair) {
     .unwrap();
 }
 
-fn wallet(lamports: u64) -> AccountSharedData {
-    AccountSharedData::from(Account::new(
-        lamports,
-        0,
-        &solana_sdk_ids::system_program::id(),
-    ))
-}
-
 impl World {
     fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
@@ -83,12 +75,14 @@ impl World {
         let deployment = config::load(&repo_root().join(CONFIG), &operator.pubkey()).unwrap();
         // Prices posted ten minutes before the validator starts.
         let genesis_time = unix_now() - 600;
-        let mut accounts = vec![(operator.pubkey(), wallet(1_000_000 * LAMPORTS))];
+        let system = solana_sdk_ids::system_program::id();
+        let operator_wallet = Account::new(1_000_000 * LAMPORTS, 0, &system);
+        let mut accounts = vec![(operator.pubkey(), AccountSharedData::from(operator_wallet))];
         // The other keys hold the same SOL on both (the embedded bank funds
         // its operator itself): the competitor pays rent for the accounts
         // its liquidations create, whichever bot gets there first.
         for key in [&intruder, &competitor, &poster] {
-            let account = Account::new(10 * LAMPORTS, 0, &solana_sdk_ids::system_program::id());
+            let account = Account::new(10 * LAMPORTS, 0, &system);
             mirror
                 .write_account(&key.pubkey(), account.clone())
                 .unwrap();
@@ -107,7 +101,7 @@ impl World {
             mirror
                 .write_account(&spec.price_account, account.clone())
                 .unwrap();
-            accounts.push((spec.price_account, oracle::genesis(account)));
+            accounts.push((spec.price_account, AccountSharedData::from(account)));
         }
         let ledger = dir.path().join("ledger");
         let validator = validator::start(
@@ -170,9 +164,7 @@ impl World {
     }
 
     fn riskctl_as(&self, key: &Path, rest: &[&str]) -> Run {
-        let args = self.args_as(key, rest);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        binary::riskctl(&repo_root(), &args)
+        binary::riskctl(&repo_root(), &self.args_as(key, rest))
     }
 
     fn riskctl(&self, rest: &[&str]) -> Run {
@@ -207,19 +199,29 @@ impl World {
         step: impl Fn(&mut dyn Chain) -> anyhow::Result<T>,
     ) -> T {
         let started = self.now();
-        let mut chain = RpcChain::connect(
-            &self.url(),
-            self.operator.insecure_clone(),
-            RpcOptions::default(),
-        )
-        .unwrap();
-        let value = step(&mut chain).unwrap_or_else(|error| panic!("{what} over RPC: {error:#}"));
+        let value = step(&mut self.rpc_chain())
+            .unwrap_or_else(|error| panic!("{what} over RPC: {error:#}"));
         let landed = self.landed();
         self.mirror
             .run(what, started, landed, |chain| step(chain))
             .unwrap_or_else(|error| panic!("{what} on the embedded mirror: {error:#}"));
         self.assert_same(what);
         value
+    }
+
+    /// riskctl's own RPC chain to the validator, as the operator.
+    fn rpc_chain(&self) -> RpcChain {
+        RpcChain::connect(
+            &self.url(),
+            self.operator.insecure_clone(),
+            RpcOptions::default(),
+        )
+        .unwrap()
+    }
+
+    fn spec(&self, symbol: &str) -> &ReserveSpec {
+        let reserves = &self.deployment.reserves;
+        reserves.iter().find(|s| s.symbol == symbol).unwrap()
     }
 
     fn assert_same(&mut self, after: &str) {
@@ -240,12 +242,7 @@ impl World {
     /// receiver, signed by the feed's poster, and writes the same account
     /// on the mirror.
     fn post_price(&self, symbol: &str, usd: f64, publish_time: i64) {
-        let spec = self
-            .deployment
-            .reserves
-            .iter()
-            .find(|s| s.symbol == symbol)
-            .unwrap();
+        let spec = self.spec(symbol);
         let price = PythPrice::new(spec.feed_id, (usd * 1e8).round() as i64, -8, publish_time);
         let account = price.to_account_by(self.poster.pubkey());
         let ix = oracle::post_instruction(spec.price_account, self.poster.pubkey(), &account);
@@ -314,32 +311,13 @@ impl World {
     }
 
     fn asset(&self, symbol: &str) -> ReserveAccounts {
-        let spec = self
-            .deployment
-            .reserves
-            .iter()
-            .find(|s| s.symbol == symbol)
-            .unwrap();
-        let address =
-            riskctl::client::pda::reserve(&self.deployment.market, &spec.mint_address()).0;
-        let mut chain = RpcChain::connect(
-            &self.url(),
-            self.operator.insecure_clone(),
-            RpcOptions::default(),
-        )
-        .unwrap();
-        let reserve = accounts::reserve(&mut chain, &address).unwrap();
-        PriceAccounts::from_deployment(&self.deployment).reserve_accounts(&address, &reserve)
+        let prices = PriceAccounts::from_deployment(&self.deployment);
+        riskctl::simulate::listed(&mut self.rpc_chain(), &self.deployment, &prices, symbol).unwrap()
     }
 
     fn reserve_address(&self, symbol: &str) -> Pubkey {
-        let spec = self
-            .deployment
-            .reserves
-            .iter()
-            .find(|s| s.symbol == symbol)
-            .unwrap();
-        riskctl::client::pda::reserve(&self.deployment.market, &spec.mint_address()).0
+        let mint = self.spec(symbol).mint_address();
+        riskctl::client::pda::reserve(&self.deployment.market, &mint).0
     }
 }
 
@@ -489,27 +467,22 @@ fn riskctl_over_json_rpc_matches_the_embedded_bank() {
     // name the market.
     let market_name = market.to_string();
     let start = |key: &Path| {
-        std::process::Command::new(binary::riskctl_path())
-            .args(world.args_as(key, &["--market", &market_name, "liquidator", "--once"]))
-            .current_dir(repo_root())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
+        let args = world.args_as(key, &["--market", &market_name, "liquidator", "--once"]);
+        binary::spawn(&repo_root(), &args)
     };
     let (a, b) = (start(&world.operator_file), start(&world.competitor_file));
-    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let (a, b) = (a.finish(), b.finish());
     let mut liquidated = Vec::new();
     let mut skipped = Vec::new();
-    for output in [&a, &b] {
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
+    for run in [&a, &b] {
+        let (stdout, stderr) = (&run.stdout, &run.stderr);
+        assert_eq!(
+            run.code,
+            Some(0),
             "a liquidator failed:\n{stdout}\n{stderr}"
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
-        let done = liquidated_positions(&stdout);
+        let done = liquidated_positions(stdout);
         let lost: Vec<String> = stdout
             .lines()
             .filter(|line| line.contains(": skipped: "))

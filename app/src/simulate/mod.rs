@@ -192,7 +192,8 @@ pub fn run(path: Option<&[Tick]>, options: &SimulateOptions) -> Result<Simulatio
     })
 }
 
-fn listed(
+/// The accounts of the deployment's reserve `symbol`, as listed on `chain`.
+pub fn listed(
     chain: &mut dyn Chain,
     deployment: &Deployment,
     prices: &PriceAccounts,
